@@ -1,0 +1,86 @@
+"""Grade one submission: load it, start its worker, run the grading suite, collect a Result."""
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from io import StringIO
+from pathlib import Path
+
+import pytest
+
+from autograder import __version__
+from autograder.load import LoadError, Source, load
+from autograder.plugin import GradingPlugin
+from autograder.result import Result
+from autograder.worker import CALL_TIMEOUT, Submission
+
+ROOT = Path(__file__).resolve().parent.parent
+SUITE = Path(__file__).resolve().parent / "suites" / "ps1"
+REFERENCE = Path(os.environ.get("AUTOGRADER_REFERENCE", ROOT / "reference" / "ps1" / "ps1.ipynb"))
+
+
+class GraderError(Exception):
+    """The grader itself could not grade (no reference, a broken suite): not the student's fault."""
+
+
+def start_reference(path: Path = REFERENCE) -> Submission:
+    if not path.exists():
+        raise GraderError(f"the reference solution {path} is missing; set AUTOGRADER_REFERENCE to its path.")
+    reference = Submission(load(path).cells, label="the reference solution")
+    if reference.report.failed or reference.report.errors:
+        problem = reference.report.failed or reference.report.errors[0]
+        reference.close()
+        raise GraderError(f"the reference solution {path} does not run cleanly: {problem}")
+    return reference
+
+
+@contextmanager
+def quiet():
+    """pytest and its warnings stay off the terminal (and off a notebook's stderr)."""
+    sink = StringIO()
+    with redirect_stdout(sink), redirect_stderr(sink):
+        yield sink
+
+
+def run_suite(student: Submission, reference: Submission, seed: int,
+              functions: set[str] | None = None) -> GradingPlugin:
+    plugin = GradingPlugin(student, reference, seed, functions)
+    args = [str(SUITE), "-p", "no:cacheprovider", "-p", "no:terminal", "--assert=plain",
+            "-c", os.devnull, "--rootdir", str(SUITE), "-W", "ignore::DeprecationWarning"]
+    with quiet() as log:
+        code = pytest.main(args, plugins=[plugin])
+    if plugin.collect_errors or code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+        detail = "; ".join(plugin.collect_errors) or log.getvalue()[-2000:]
+        raise GraderError(f"the grading suite could not run (pytest exit {int(code)}): {detail}")
+    return plugin
+
+
+def grade(path: str | Path, *, reference: Submission | None = None, seed: int | None = None,
+          functions: set[str] | None = None, call_timeout: float = CALL_TIMEOUT) -> Result:
+    """Grade the submission at `path`; a student's mistakes lower the score, they never raise."""
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="ag-unzip-") as unpacked:
+        try:
+            source = load(path, workdir=Path(unpacked))
+            failed = ""
+        except LoadError as exc:
+            source, failed = Source(Path(path), "unreadable", []), str(exc)
+        result = Result(submission=str(path), seed=source.seed if seed is None else seed,
+                        grader_version=__version__)
+        own_reference = reference is None
+        reference = reference or start_reference()
+        student = Submission(source.cells, call_timeout=call_timeout, failed=failed)
+        try:
+            plugin = run_suite(student, reference, result.seed, functions)
+            result.tests = plugin.results()
+            result.load_errors = student.report.errors
+            result.load_failed = student.report.failed
+            result.student_output = student.output()
+        finally:
+            student.close()
+            if own_reference:
+                reference.close()
+    result.execution_time = round(time.monotonic() - started, 3)
+    return result

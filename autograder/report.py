@@ -1,0 +1,100 @@
+"""Writers: one Result in, Gradescope's results.json or a terminal table out."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from autograder.result import Result, TestResult
+
+HIDDEN_NOTE = "This is a hidden test: its inputs are not shown."
+
+
+def student_output(test: TestResult) -> str:
+    """What a student may read about one test: hidden tests say pass or fail and nothing of their inputs."""
+    if test.visibility == "visible" or test.status == "passed":
+        return test.output
+    if test.status == "skipped":
+        return test.output
+    return f"Failed. {HIDDEN_NOTE}"
+
+
+def gradescope(result: Result) -> dict:
+    """Gradescope's results.json: visible tests in full; hidden ones after publishing, without inputs."""
+    tests = []
+    for t in result.tests:
+        entry = {
+            "name": t.name,
+            "score": t.score,
+            "max_score": t.max_score,
+            "status": "passed" if t.status in ("passed", "skipped") else "failed",
+            "output": student_output(t),
+            "visibility": "visible" if t.visibility == "visible" else "after_published",
+        }
+        if t.visibility == "hidden" and t.status != "passed":
+            entry["extra_data"] = {"instructor_detail": t.output}
+        tests.append(entry)
+    summary = f"Score {result.score:g} / {result.max_score:g}."
+    if result.load_failed:
+        summary += " " + result.load_failed
+    for err in result.load_errors[:5]:
+        summary += f"\nWhile loading, {err['where']} raised {err['type']}: {err['message']}"
+    return {
+        "score": result.score,
+        "execution_time": result.execution_time,
+        "output": summary,
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+        "extra_data": {"seed": result.seed, "grader_version": result.grader_version,
+                       "max_score": result.max_score, "submission": result.submission},
+    }
+
+
+def write_json(data: dict, path: str | Path) -> None:
+    """Atomically: a reader never sees half a file, and a killed run leaves none."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w") as f:
+        json.dump(data, f, indent=2)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def terminal(result: Result, console: Console | None = None) -> None:
+    """A table per function (points earned / possible), then one line per lost point."""
+    console = console or Console()
+    table = Table(title=f"{Path(result.submission).name}: {_fmt(result.score)} / {_fmt(result.max_score)}",
+                  title_justify="left")
+    table.add_column("function")
+    table.add_column("points", justify="right")
+    table.add_column("tests passed", justify="right")
+    for fn, (earned, possible) in result.by_function().items():
+        tests = [t for t in result.tests if t.function == fn and t.status != "skipped"]
+        passed = sum(t.status == "passed" for t in tests)
+        style = "green" if earned == possible else ("red" if earned == 0 else "yellow")
+        table.add_row(fn, f"[{style}]{_fmt(earned)} / {_fmt(possible)}[/]", f"{passed} / {len(tests)}")
+    console.print(table)
+    # student-made text is printed as plain Text: a "[red]" in a message is not markup
+    if result.load_failed:
+        console.print(Text(result.load_failed, style="red"))
+    for err in result.load_errors:
+        console.print(Text(f"While loading, {err['where']} raised {err['type']}: {err['message']}", style="yellow"))
+    for t in result.tests:
+        if t.status in ("failed", "error") and t.max_score > 0:
+            mark = "grader error:" if t.status == "error" else f"-{_fmt(t.max_score)}"
+            console.print(Text(f"  {mark} {t.name}: {t.output}", style="red" if t.status == "error" else ""))
+    for t in result.tests:
+        if t.status == "skipped":
+            console.print(Text(f"  skipped {t.name}: {t.output}", style="dim"))

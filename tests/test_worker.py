@@ -1,0 +1,103 @@
+"""The worker process: calls, errors, timeouts and crashes, each costing only the call that made it."""
+import numpy as np
+import pytest
+
+from autograder.codec import Unsupported
+from autograder.worker import StudentError, Submission
+
+CODE = '''
+import numpy as np
+def double(x):
+    return 2 * x
+def write_into(x):
+    x[0] = 1.0
+    return x
+def stub(x):
+    raise NotImplementedError()
+def spin(x):
+    while True:
+        pass
+def die(x):
+    import os
+    os._exit(3)
+def overflow(x):
+    return np.exp(x)
+def odd():
+    class MyArray(np.ndarray):
+        pass
+    return np.zeros(2).view(MyArray)
+def shout():
+    print("hello from the student")
+    raise SystemExit(0)
+'''
+
+
+@pytest.fixture
+def student():
+    sub = Submission([("cell 1", CODE), ("cell 2", "1 / 0")], call_timeout=5)
+    yield sub
+    sub.close()
+
+
+def test_a_call_returns_plain_data(student):
+    out = student.double(np.arange(3, dtype=np.float32))
+    assert out.dtype == np.float32 and list(out) == [0, 2, 4]
+
+
+def test_a_broken_cell_costs_only_itself(student):
+    assert student.report.errors[0]["type"] == "ZeroDivisionError"
+    assert student.report.errors[0]["where"] == "line 1 of cell 2"
+    assert student.double(1) == 2
+
+
+def test_inputs_are_read_only_unless_writable(student):
+    with pytest.raises(StudentError, match="read-only"):
+        student.write_into(np.zeros(2))
+    reply = student.call("write_into", np.zeros(2), writable=True, keep_args=True)
+    assert reply.args[0][0] == 1.0
+
+
+def test_errors_name_the_function_and_the_line(student):
+    with pytest.raises(StudentError) as info:
+        student.stub(1)
+    assert info.value.message == "stub raised NotImplementedError at line 9 of cell 1"
+    with pytest.raises(StudentError, match=r"missing is not defined in your submission \(line 1 of cell 2 raised ZeroDivision"):
+        student.missing(1)
+
+
+def test_warnings_are_reported(student):
+    reply = student.call("overflow", np.array([1000.0]))
+    assert reply.warnings == ["RuntimeWarning: overflow encountered in exp"]
+
+
+def test_a_hang_times_out_and_the_worker_is_replaced(student):
+    with pytest.raises(StudentError, match="did not return within 1 s"):
+        student.call("spin", 0, timeout=1)
+    assert student.double(2) == 4
+
+
+def test_a_crash_is_reported_and_the_worker_is_replaced(student):
+    with pytest.raises(StudentError, match=r"exit code 3"):
+        student.die(0)
+    assert student.double(3) == 6
+
+
+def test_system_exit_is_an_error_not_an_exit(student):
+    with pytest.raises(StudentError, match="raised SystemExit"):
+        student.shout()
+    assert "hello from the student" in student.output()
+    assert student.double(1) == 2
+
+
+def test_subclasses_do_not_cross(student):
+    value = student.odd()
+    assert isinstance(value, Unsupported) and value.type_name == "MyArray"
+
+
+def test_an_endless_load_fails_every_call_with_a_reason():
+    sub = Submission([("cell 1", "while True:\n    pass")], load_timeout=1)
+    try:
+        with pytest.raises(StudentError, match="did not finish loading within 1 s"):
+            sub.anything()
+    finally:
+        sub.close()
