@@ -86,29 +86,42 @@ def worker_env(home: str) -> dict:
     return env
 
 
-class Worker:
-    """One child process that has executed a submission and answers requests."""
+def spawn_process(home: str, output_path: str) -> tuple[subprocess.Popen, int, int]:
+    """Start `python -m autograder.worker` in its own session; returns (process, send fd, receive fd).
 
-    def __init__(self, cells: list[tuple[str, str]], *, load_timeout: float = LOAD_TIMEOUT):
+    The child's stdout and stderr go to `output_path`; requests and replies use two private pipes.
+    """
+    to_child_r, to_child_w = os.pipe()
+    from_child_r, from_child_w = os.pipe()
+    with open(output_path, "ab") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "autograder.worker", str(to_child_r), str(from_child_w)],
+            stdin=subprocess.DEVNULL, stdout=out, stderr=out, cwd=home,
+            env=worker_env(home), pass_fds=(to_child_r, from_child_w),
+            start_new_session=True,  # its own process group, so stop() kills everything it started
+        )
+    os.close(to_child_r)
+    os.close(from_child_w)
+    return proc, to_child_w, from_child_r
+
+
+class Worker:
+    """One child process that has executed a submission and answers requests.
+
+    `spawn` starts the process (a fresh interpreter by default); anything with the Popen methods
+    pid, poll() and wait() will do as the process handle.
+    """
+
+    def __init__(self, cells: list[tuple[str, str]], *, load_timeout: float = LOAD_TIMEOUT, spawn=spawn_process):
         self.cells = cells
         self.load_timeout = load_timeout
-        self.proc: subprocess.Popen | None = None
+        self.spawn = spawn
+        self.proc = None
         self.home = tempfile.mkdtemp(prefix="ag-worker-")
         self.output_path = os.path.join(self.home, ".output")
 
     def start(self) -> LoadReport:
-        to_child_r, to_child_w = os.pipe()
-        from_child_r, from_child_w = os.pipe()
-        with open(self.output_path, "ab") as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "autograder.worker", str(to_child_r), str(from_child_w)],
-                stdin=subprocess.DEVNULL, stdout=out, stderr=out, cwd=self.home,
-                env=worker_env(self.home), pass_fds=(to_child_r, from_child_w),
-                start_new_session=True,  # its own process group, so stop() kills everything it started
-            )
-        os.close(to_child_r)
-        os.close(from_child_w)
-        self.send_fd, self.recv_fd = to_child_w, from_child_r
+        self.proc, self.send_fd, self.recv_fd = self.spawn(self.home, self.output_path)
         try:
             reply = self.request({"op": "load", "cells": self.cells}, self.load_timeout)
         except WorkerLost as lost:
@@ -214,10 +227,11 @@ class Submission:
     """
 
     def __init__(self, cells: list[tuple[str, str]], *, label: str = "your submission",
-                 call_timeout: float = CALL_TIMEOUT, load_timeout: float = LOAD_TIMEOUT, failed: str = ""):
+                 call_timeout: float = CALL_TIMEOUT, load_timeout: float = LOAD_TIMEOUT, failed: str = "",
+                 spawn=spawn_process):
         self.label = label
         self.call_timeout = call_timeout
-        self.worker = Worker(cells, load_timeout=load_timeout)
+        self.worker = Worker(cells, load_timeout=load_timeout, spawn=spawn)
         # a submission that could not even be read starts no process; every call reports why
         self.report = LoadReport(failed=failed) if failed else self.worker.start()
 
