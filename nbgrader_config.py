@@ -11,6 +11,7 @@ c = get_config()  # noqa: F821  (nbgrader provides get_config when it loads this
 
 root = os.path.dirname(os.path.abspath(__file__))
 workspace = os.path.abspath(os.environ.get("PS1_COURSE_DIR", os.path.join(root, "course")))
+os.makedirs(workspace, exist_ok=True)  # SQLite cannot create the gradebook in a missing folder
 
 c.CourseDirectory.root = root
 c.CourseDirectory.course_id = "ps1-course"
@@ -20,8 +21,8 @@ c.CourseDirectory.submitted_directory = os.path.join(workspace, "submitted")
 c.CourseDirectory.autograded_directory = os.path.join(workspace, "autograded")
 c.CourseDirectory.feedback_directory = os.path.join(workspace, "feedback")
 c.CourseDirectory.db_url = os.environ.get("PS1_DB_URL", "sqlite:///" + os.path.join(workspace, "gradebook.db"))
-# the release must not carry anything but the notebook (no caches, no checkpoints)
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+# the release carries the notebook only: not the script that builds it (it holds the solutions), no caches
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "build_notebook.py"]
 
 # A graded cell grades a whole submission in worker processes; give it room.
 c.ExecutePreprocessor.timeout = 600
