@@ -1,9 +1,10 @@
-"""nbgrader's steps mapped onto this repository's layout.
+"""nbgrader's steps mapped onto this repository's layout (see docs/instructors.md).
 
 source = reference/ (instructors only), release = assignments/ (committed, for students);
-submitted/, autograded/, feedback/ and the gradebook live in a course workspace that git ignores:
-./course by default, or wherever PS1_COURSE_DIR points. PS1_DB_URL overrides the gradebook's
-database (SQLite by default; a postgresql:// URL when several people grade at once).
+submitted/, autograded/, feedback/, downloaded/ (LMS downloads for zip_collect), the gradebook and
+the exported grades.csv live in a course workspace that git ignores: ./course by default, or wherever
+PS1_COURSE_DIR points. PS1_DB_URL overrides the gradebook's database (SQLite by default; a
+postgresql:// URL when several people grade at once).
 """
 import os
 
@@ -23,6 +24,23 @@ c.CourseDirectory.feedback_directory = os.path.join(workspace, "feedback")
 c.CourseDirectory.db_url = os.environ.get("PS1_DB_URL", "sqlite:///" + os.path.join(workspace, "gradebook.db"))
 # the release carries the notebook only: not the script that builds it (it holds the solutions), no caches
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "build_notebook.py"]
+
+# `nbgrader export` writes the gradebook here unless given --to FILE.
+c.ExportPlugin.to = os.path.join(workspace, "grades.csv")
+
+# `nbgrader zip_collect ps1`: put the LMS's bulk download (a zip, or the files) in
+# <workspace>/downloaded/ps1/archive/. nbgrader's FileNameCollectorPlugin has no default pattern
+# (named_regexp is empty, so it collects nothing); this one reads Canvas's names,
+#   <student>_<user id>_<submission id>_<file>.ipynb   (and <student>_LATE_..., and ps1-1.ipynb for a re-upload)
+# and is matched against the file's whole path. For another LMS, override it in a config of your own.
+c.ZipCollectApp.downloaded_directory = os.path.relpath(os.path.join(workspace, "downloaded"), root)
+c.FileNameCollectorPlugin.named_regexp = (
+    r".*/(?P<student_id>[^/_]+)_(?:LATE_)?\d+_\d+_(?P<file_id>[^/]+?)(?:-\d+)?\.ipynb$")
+
+# A student who deletes a graded cell gets 0 for it (nbgrader 0.9.6's default, stated here on purpose:
+# re-adding missing cells fails when the cell before it was deleted too). The CLI agrees: given the
+# reference, it scores the functions of a deleted graded cell 0 (autograder.grade.forfeit).
+c.OverwriteCells.add_missing_cells = False
 
 # A graded cell grades a whole submission in worker processes; give it room.
 c.ExecutePreprocessor.timeout = 600

@@ -2,13 +2,22 @@
 
 A notebook gives its code cells in order, minus nbgrader's test cells (they belong to the grader) and
 IPython magics (plain Python runs the rest). Nothing here executes student code.
+
+Given the instructor's reference notebook (``load(path, reference=...)``), a notebook is first put
+right the way nbgrader's autograde does before it runs one (DeduplicateIds, then OverwriteCells,
+matching cells by nbgrader grade_id): a locked cell the student edited gets the reference's source
+back, a cell whose type was changed gets its type back. So the CLI grades exactly the code that
+nbgrader's kernel runs, and both get the same seed. The reference's graded cells that the submission
+no longer has are listed in ``Source.missing_cells``: nbgrader scores them 0.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -25,6 +34,13 @@ class Source:
     path: Path
     kind: str  # "notebook" or "python"
     cells: list[tuple[str, str]]  # (label, source), in execution order
+    # graded cells of the reference that the notebook lacks: {grade_id: the functions it grades}
+    missing_cells: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def missing_functions(self) -> dict[str, str]:
+        """{function: the grade_id of its deleted graded cell}: nbgrader gives these no points."""
+        return {fn: gid for gid, fns in self.missing_cells.items() for fn in fns}
 
     @property
     def digest(self) -> str:
@@ -36,10 +52,69 @@ class Source:
         return int(self.digest[:8], 16) % (2**31)
 
 
+def _nb(cell) -> dict:
+    """A cell's nbgrader metadata ({} when it has none, or something that is not a mapping)."""
+    meta = cell.get("metadata")
+    meta = meta.get("nbgrader") if isinstance(meta, dict) else None
+    return meta if isinstance(meta, dict) else {}
+
+
 def is_test_cell(cell) -> bool:
     """An nbgrader 'autograder tests' cell: graded, but not written by the student."""
-    meta = cell.get("metadata", {}).get("nbgrader", {})
+    meta = _nb(cell)
     return bool(meta.get("grade")) and not meta.get("solution")
+
+
+def is_locked(cell) -> bool:
+    """nbgrader's rule (utils.is_locked): autograde restores a locked cell's source from the reference."""
+    meta = _nb(cell)
+    if meta.get("solution"):
+        return False
+    return bool(meta.get("grade") or meta.get("locked"))
+
+
+GRADED_CALL = re.compile(r"""grade_cell\(\s*["'](\w+)["']""")
+
+
+def restore_cells(nb, reference) -> dict[str, list[str]]:
+    """Put a submitted notebook right in place as nbgrader's autograde does; returns the missing graded cells.
+
+    DeduplicateIds: of several nbgrader cells with one grade_id the last keeps it, the others become
+    ordinary cells. OverwriteCells: a cell whose grade_id the reference lacks becomes ordinary (nbgrader
+    would drop the id, then refuse the whole notebook as corrupted); a known cell gets the
+    reference's cell type and locked flag, and a locked one the reference's source. The missing
+    cells are the reference's autograded test cells (points > 0) that no graded cell of `nb` carries.
+    """
+    seen: set[str] = set()
+    for cell in reversed(nb.cells):
+        meta = _nb(cell)
+        if not (meta.get("grade") or meta.get("solution") or is_locked(cell)):
+            continue
+        gid = meta.get("grade_id")
+        if gid in seen:
+            cell.metadata["nbgrader"] = {}
+        else:
+            seen.add(gid)
+    known = {_nb(c)["grade_id"]: c for c in reference.cells if _nb(c).get("grade_id")}
+    present = set()
+    for cell in nb.cells:
+        meta = _nb(cell)
+        gid = meta.get("grade_id")
+        if gid is None:
+            continue
+        if gid not in known:  # nbgrader drops the id, then refuses the notebook as corrupted;
+            cell.metadata["nbgrader"] = {}  # here the cell is graded as the student's own code
+            continue
+        ref = known[gid]
+        if cell.get("cell_type") != ref.cell_type:
+            cell["cell_type"] = ref.cell_type
+        meta["locked"] = is_locked(ref)
+        if is_locked(ref):
+            cell["source"] = ref.source
+        if meta.get("grade"):  # nbgrader saves a score only for a cell still marked as graded
+            present.add(gid)
+    return {gid: GRADED_CALL.findall(ref.source) for gid, ref in known.items()
+            if gid not in present and is_test_cell(ref) and float(_nb(ref).get("points") or 0) > 0}
 
 
 def strip_magics(source: str) -> str:
@@ -59,11 +134,33 @@ def strip_magics(source: str) -> str:
     return "\n".join(out)
 
 
-def notebook_cells(path: Path) -> list[tuple[str, str]]:
+def read_notebook(path: Path):
     try:
-        nb = nbformat.read(str(path), as_version=4)
+        return nbformat.read(str(path), as_version=4)
     except Exception as exc:  # nbformat raises several types for broken JSON or schema
         raise LoadError(f"{path.name} is not a readable Jupyter notebook ({type(exc).__name__}: {exc}).") from None
+
+
+@functools.lru_cache(maxsize=4)
+def _read_reference(path: str, mtime_ns: int, size: int):
+    """The reference notebook, read once per version of the file (restore_cells never changes it)."""
+    return nbformat.read(path, as_version=4)
+
+
+def notebook_cells(path: Path, reference: Path | None = None) -> list[tuple[str, str]]:
+    return _notebook(path, reference)[0]
+
+
+def _notebook(path: Path, reference: Path | None) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
+    nb = read_notebook(path)
+    missing = {}
+    if reference is not None:
+        stat = reference.stat()
+        try:
+            missing = restore_cells(nb, _read_reference(str(reference), stat.st_mtime_ns, stat.st_size))
+        except (TypeError, AttributeError, ValueError) as exc:  # metadata the student's editor mangled
+            raise LoadError(f"{path.name} has malformed nbgrader cell metadata ({type(exc).__name__}: {exc}); "
+                            "start again from the released notebook and paste your code into it.") from None
     cells = []
     for index, cell in enumerate(nb.cells, start=1):
         if cell.get("cell_type") != "code" or is_test_cell(cell):
@@ -71,7 +168,7 @@ def notebook_cells(path: Path) -> list[tuple[str, str]]:
         source = strip_magics(cell.get("source", ""))
         if source.strip():
             cells.append((f"cell {index}", source))
-    return cells
+    return cells, missing
 
 
 def _pick(folder: Path, name_hint: str | None) -> Path:
@@ -112,8 +209,13 @@ def unzip(path: Path, into: Path) -> Path:
     return into
 
 
-def load(path: str | Path, *, name_hint: str | None = "ps1", workdir: Path | None = None) -> Source:
-    """Read a submission; raises LoadError with a sentence for the student when it cannot."""
+def load(path: str | Path, *, name_hint: str | None = "ps1", workdir: Path | None = None,
+         reference: str | Path | None = None) -> Source:
+    """Read a submission; raises LoadError with a sentence for the student when it cannot.
+
+    `reference`: the instructor's nbgrader source notebook; a notebook submission is then put right
+    against it as nbgrader's autograde does (see restore_cells). Ignored for a .py submission.
+    """
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no such file or folder: {path}")
@@ -124,7 +226,8 @@ def load(path: str | Path, *, name_hint: str | None = "ps1", workdir: Path | Non
     elif path.is_dir():
         path = _pick(path, name_hint)
     if path.suffix == ".ipynb":
-        return Source(path, "notebook", notebook_cells(path))
+        cells, missing = _notebook(path, Path(reference) if reference is not None else None)
+        return Source(path, "notebook", cells, missing)
     if path.suffix == ".py":
         try:
             text = path.read_text(encoding="utf-8")

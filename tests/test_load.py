@@ -85,3 +85,63 @@ def test_zip_slip_is_refused(tmp_path):
     with pytest.raises(LoadError, match="outside the archive"):
         load(archive, workdir=into)
     assert not (tmp_path / "escape.py").exists()
+
+
+def nbgrader_cell(kind, source, gid, *, grade=False, solution=False, locked=False, points=None):
+    cell = nbformat.v4.new_code_cell(source) if kind == "code" else nbformat.v4.new_markdown_cell(source)
+    cell.metadata["nbgrader"] = {"grade": grade, "solution": solution, "locked": locked, "grade_id": gid,
+                                 "schema_version": 3, "task": False}
+    if grade:
+        cell.metadata["nbgrader"]["points"] = points
+    return cell
+
+
+def reference_cells():
+    return [
+        nbgrader_cell("code", "import numpy as np", "setup", locked=True),
+        nbgrader_cell("code", "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION", "solution_f",
+                      solution=True),
+        nbgrader_cell("code", "assert f() == 1", "check_f", grade=True, locked=True, points=0),
+        nbgrader_cell("code", "### BEGIN HIDDEN TESTS\ngrade_cell(\"f\")\n### END HIDDEN TESTS", "grade_f",
+                      grade=True, locked=True, points=5),
+        nbgrader_cell("markdown", "### BEGIN SOLUTION\nanswer\n### END SOLUTION", "written_f", grade=True,
+                      solution=True, points=3),
+    ]
+
+
+def test_reference_restores_locked_cells_as_nbgrader_autograde_does(tmp_path):
+    reference = notebook(tmp_path / "reference.ipynb", reference_cells())
+    cells = reference_cells()
+    cells[0].source = "import numpy as np\nimport math  # edited a locked cell"
+    cells[1] = nbgrader_cell("markdown", "def f():\n    return 2", "solution_f", solution=True)  # type changed
+    cells[2].source = "pass"
+    cells.append(nbgrader_cell("code", "x = 3", "made_up_id", grade=True, points=100))  # unknown id: student code
+    submitted = notebook(tmp_path / "ps1.ipynb", cells)
+    plain_cells = load(submitted).cells
+    restored = load(submitted, reference=reference)
+    assert plain_cells[0][1].endswith("edited a locked cell")
+    assert restored.cells == [("cell 1", "import numpy as np"), ("cell 2", "def f():\n    return 2"),
+                              ("cell 6", "x = 3")]
+    assert restored.missing_cells == {}
+    assert restored.seed != load(submitted).seed
+
+
+def test_reference_finds_deleted_and_duplicated_graded_cells(tmp_path):
+    reference = notebook(tmp_path / "reference.ipynb", reference_cells())
+    cells = reference_cells()
+    copy = nbformat.from_dict(cells[3])
+    copy.id = "a-copy"
+    copy.source = "### BEGIN HIDDEN TESTS\ngrade_cell(\"f\")\n### END HIDDEN TESTS"
+    deleted = notebook(tmp_path / "deleted.ipynb", cells[:3] + cells[4:])
+    source = load(deleted, reference=reference)
+    assert source.missing_cells == {"grade_f": ["f"]} and source.missing_functions == {"f": "grade_f"}
+    # a graded cell copied above its original: nbgrader keeps the last, the copy becomes ordinary code
+    twice = notebook(tmp_path / "twice.ipynb", cells[:3] + [copy] + cells[3:])
+    source = load(twice, reference=reference)
+    assert source.missing_cells == {}
+    assert ("cell 4", copy.source) in source.cells
+    # a graded cell whose metadata says it is no longer graded earns nothing in nbgrader either
+    ungraded = reference_cells()
+    ungraded[3].metadata["nbgrader"]["grade"] = False
+    source = load(notebook(tmp_path / "ungraded.ipynb", ungraded), reference=reference)
+    assert source.missing_functions == {"f": "grade_f"}

@@ -132,8 +132,9 @@ and finally train a single neuron with PyTorch on the *majority* task from the l
   Passing it is necessary but not sufficient: hidden tests with many more inputs run when your notebook is graded
   (in the cell below the check).
 * Written answers go into the markdown cells that say `YOUR ANSWER HERE`. Use LaTeX: `$\sigma'(x)$` gives $\sigma'(x)$.
-* Do not add, delete or copy the provided cells. Before you submit: *Kernel → Restart & Run All*, and check that
-  nothing fails. Keep your top-level code fast (the whole notebook runs in seconds).
+* Do not add, delete or copy the provided cells (a deleted grading cell earns no points). Before you submit:
+  *Kernel → Restart & Run All*, and check that nothing fails. Keep your top-level code fast (the whole notebook
+  runs in seconds).
 
 ### Conventions the hidden tests check (details in each part)
 

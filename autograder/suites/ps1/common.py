@@ -1,0 +1,136 @@
+"""What the PS1 tests share: calling the student and the reference the same way and judging both.
+
+A graded call runs the reference and the student (in their own worker processes, at the same time)
+and judges the reference first, with the very checks the student will face: if the reference fails
+them, the oracle and the reference disagree and the test raises SelfCheckFailed (a RuntimeError: a
+grader bug, not the student's fault). Then the student's reply is judged against the oracle's values.
+"""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable
+
+import numpy as np
+
+from autograder.suites.ps1 import checks
+from autograder.worker import Reply, StudentError
+
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ps1-reference")
+
+
+def _reference_failed(fn: str, exc: StudentError) -> checks.SelfCheckFailed:
+    return checks.SelfCheckFailed(f"grader self-check failed: the reference solution's {fn}: {exc}")
+
+
+def _side_by_side(student: Any, reference: Any, fn: str, ask: Callable[[Any], Any],
+                  judge: Callable[[Any, str], Any]) -> Any:
+    """ask(reference) and ask(student), concurrently when they are different workers; judge the
+    reference's answer (a failure is the grader's), then the student's; returns the student's judgement."""
+    if student is reference:
+        future = None
+        try:
+            ref = ask(reference)
+        except StudentError as exc:
+            raise _reference_failed(fn, exc) from None
+    else:
+        future = _POOL.submit(ask, reference)
+    try:
+        mine, error = ask(student), None
+    except StudentError as exc:
+        mine, error = None, exc
+    if future is not None:
+        try:
+            ref = future.result()
+        except StudentError as exc:
+            raise _reference_failed(fn, exc) from None
+    with checks.self_check(f"the reference solution's {fn} failed the test meant for yours"):
+        judge(ref, "reference")
+    if error is not None:
+        raise error
+    return judge(mine, "student")
+
+
+def both(student: Any, reference: Any, fn: str, args: tuple, judge: Callable[[Reply, str], Any],
+         **call_kwargs: Any) -> Any:
+    """Call ``fn(*args)`` in both submissions and judge the replies (see _side_by_side)."""
+    return _side_by_side(student, reference, fn, lambda sub: sub.call(fn, *args, **call_kwargs), judge)
+
+
+def run_both(student: Any, reference: Any, op: str, judge: Callable[[Any, str], Any], *,
+             label: str, timeout: float | None = None, **kwargs: Any) -> Any:
+    """A harness operation run against both submissions, its results judged (see _side_by_side)."""
+    return _side_by_side(student, reference, label,
+                         lambda sub: sub.run(op, label=label, timeout=timeout, **kwargs), judge)
+
+
+def array_inputs(args: tuple) -> list[np.ndarray]:
+    return [a for a in args if type(a) is np.ndarray]
+
+
+def tolerance_dtype(result_dtype: Any, arrays: list[np.ndarray]) -> np.dtype:
+    """The float32 tolerance applies when any input is float32: a float64 result promoted from a
+    float32 input may legitimately carry float32 rounding (SPEC leaves mixed inputs open)."""
+    if any(a.dtype == np.float32 for a in arrays):
+        return np.dtype(np.float32)
+    return np.dtype(result_dtype)
+
+
+def grade_array(student: Any, reference: Any, fn: str, args: tuple, expected: np.ndarray, *, where: str,
+                dtype: Any = None, batch: int | None = None, warnings: bool = True, hint: str = "",
+                allow_scalar: bool = False, tol_inputs: list | None = None,
+                extra: Callable[[np.ndarray, str, float, float], None] | None = None) -> np.ndarray:
+    """The call returns an array shaped like ``expected``, of ``dtype`` (SPEC's promotion of the array
+    inputs by default), close to ``expected`` (the oracle's values) and without a RuntimeWarning.
+    ``extra(value, where, rtol, atol)`` runs a more specific check before the comparison."""
+    arrays = array_inputs(args)
+    dtype = np.dtype(dtype if dtype is not None else checks.float_dtype(*arrays))
+    rtol, atol = checks.tolerance(tolerance_dtype(dtype, arrays), tol_inputs if tol_inputs is not None else arrays)
+
+    def judge(reply: Reply, who: str) -> np.ndarray:
+        value = checks.check_array(reply.value, fn=fn, where=where, shape=np.shape(expected), dtype=dtype,
+                                   in_dtypes=[a.dtype for a in arrays], allow_scalar=allow_scalar)
+        if extra is not None:
+            extra(value, where, rtol, atol)
+        checks.check_close(value, expected, where=where, rtol=rtol, atol=atol, batch=batch, hint=hint)
+        if warnings:
+            checks.check_no_warnings(reply.warnings, where=where)
+        return value
+
+    return both(student, reference, fn, args, judge)
+
+
+def grade_scalar(student: Any, reference: Any, fn: str, args: tuple, expected: float, *, where: str,
+                 dtype: Any = None, batch: int | None = None, warnings: bool = True, hint: str = "") -> float:
+    """The call returns a float (Python or NumPy) close to ``expected`` without a RuntimeWarning."""
+    arrays = array_inputs(args)
+    dtype = np.dtype(dtype if dtype is not None else checks.float_dtype(*arrays))
+    rtol, atol = checks.tolerance(tolerance_dtype(dtype, arrays), arrays)
+
+    def judge(reply: Reply, who: str) -> float:
+        value = checks.check_scalar(reply.value, fn=fn, where=where)
+        checks.check_scalar_close(value, expected, where=where, rtol=rtol, atol=atol, batch=batch, hint=hint)
+        if warnings:
+            checks.check_no_warnings(reply.warnings, where=where)
+        return value
+
+    return both(student, reference, fn, args, judge)
+
+
+def grade_raises_value_error(student: Any, reference: Any, fn: str, args: tuple, *, where: str) -> None:
+    """The call raises ValueError (observed inside the worker by harness.raises)."""
+
+    def judge(report: Any, who: str) -> None:
+        checks.check_raised_value_error(report, fn=fn, where=where)
+
+    run_both(student, reference, "raises", judge, label=fn, fn=fn, args=list(args))
+
+
+def rows_sum_to_one(value: np.ndarray, where: str, rtol: float, atol: float) -> None:
+    """Each row of a 2-D result (or a 1-D result) sums to 1, to tolerance."""
+    sums = np.atleast_2d(np.asarray(value, dtype=np.float64)).sum(axis=-1)
+    tol = atol * value.shape[-1] + rtol
+    bad = np.flatnonzero(np.abs(sums - 1.0) > tol)
+    if bad.size:
+        i = int(bad[0])
+        what = f"row {i}" if value.ndim == 2 else "it"
+        raise AssertionError(f"{where}: {what} sums to {checks.num(sums[i], 1.0)}, not 1.")

@@ -1,0 +1,145 @@
+"""Helpers for tests/test_nbgrader.py: a scratch nbgrader course, student notebooks made from the
+release, nbgrader's apps run as an instructor runs them, and the gradebook read through nbgrader's API."""
+from __future__ import annotations
+
+import copy
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE_NB = ROOT / "reference" / "ps1" / "ps1.ipynb"
+RELEASE_NB = ROOT / "assignments" / "ps1" / "ps1.ipynb"
+COURSE_ID = "ps1-course"  # nbgrader_config.py
+MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
+
+
+def course_env(course: Path) -> dict:
+    """nbgrader's environment for a scratch course: its workspace, SQLite, this venv's tools first on PATH."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PS1_DB_URL", "AUTOGRADER_WORKER")}
+    env["PS1_COURSE_DIR"] = str(course)
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def nbgrader(course: Path, *args: str, cwd: Path = ROOT, check: bool = True) -> subprocess.CompletedProcess:
+    """`nbgrader ARGS` as an instructor types it in the repository root (it reads nbgrader_config.py)."""
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=course_env(course),
+                          capture_output=True, text=True, timeout=1200)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"nbgrader {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def db_url(course: Path) -> str:
+    return "sqlite:///" + str(course / "gradebook.db")
+
+
+# ------------------------------------------------------------------ student notebooks
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(str(path), as_version=4)
+
+
+def write(nb: nbformat.NotebookNode, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(path))
+    return path
+
+
+def grade_id(cell) -> str | None:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def cell(nb, gid: str):
+    found = [c for c in nb.cells if grade_id(c) == gid]
+    assert len(found) == 1, f"{gid}: {len(found)} cells"
+    return found[0]
+
+
+def without_markers(source: str) -> str:
+    return "\n".join(line for line in source.splitlines() if not MARKER.match(line))
+
+
+def solutions(reference: nbformat.NotebookNode | None = None) -> dict[str, str]:
+    """{grade_id: the reference's answer} for every solution cell (code and written), markers removed.
+
+    A written answer keeps the model answer and drops the mark scheme, as a student would write it.
+    """
+    reference = reference or read(REFERENCE_NB)
+    out = {}
+    for c in reference.cells:
+        meta = c.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            text = re.sub(r"\n*=== BEGIN MARK SCHEME ===.*?=== END MARK SCHEME ===\n*", "\n", c.source, flags=re.S)
+            out[meta["grade_id"]] = without_markers(text).strip("\n")
+    return out
+
+
+def completed() -> nbformat.NotebookNode:
+    """The release with the reference's solutions pasted into its solution cells: a correct student."""
+    nb = read(RELEASE_NB)
+    answers = solutions()
+    for c in nb.cells:
+        gid = grade_id(c)
+        if c.metadata.get("nbgrader", {}).get("solution"):
+            c.source = answers[gid]
+    return nb
+
+
+def stub() -> nbformat.NotebookNode:
+    return read(RELEASE_NB)
+
+
+def with_function(nb, fn: str, source: str) -> nbformat.NotebookNode:
+    """A copy of `nb` whose solution cell for `fn` holds `source` (a whole definition of fn)."""
+    nb = copy.deepcopy(nb)
+    cell(nb, f"solution_{fn}").source = source.strip("\n")
+    return nb
+
+
+def with_source(nb, gid: str, source: str) -> nbformat.NotebookNode:
+    nb = copy.deepcopy(nb)
+    cell(nb, gid).source = source
+    return nb
+
+
+def without_cell(nb, gid: str) -> nbformat.NotebookNode:
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if grade_id(c) != gid]
+    return nb
+
+
+def appended_to(nb, gid: str, code: str) -> nbformat.NotebookNode:
+    nb = copy.deepcopy(nb)
+    target = cell(nb, gid)
+    target.source = target.source + "\n" + code.strip("\n")
+    return nb
+
+
+# ------------------------------------------------------------------ the reference's secrets
+
+
+def solution_region_lines(nb: nbformat.NotebookNode, *, min_length: int = 12) -> set[str]:
+    """Every substantial line between ### BEGIN SOLUTION and ### END SOLUTION (mark schemes included)."""
+    lines, inside = set(), False
+    for c in nb.cells:
+        for line in c.source.splitlines():
+            text = line.strip()
+            if "BEGIN SOLUTION" in text:
+                inside = True
+            elif "END SOLUTION" in text:
+                inside = False
+            elif inside and len(text) >= min_length and not text.startswith("#"):
+                lines.add(text)
+    return lines
+
+
+def mark_schemes(nb: nbformat.NotebookNode) -> list[str]:
+    return [m.group(1).strip() for c in nb.cells
+            for m in re.finditer(r"=== BEGIN MARK SCHEME ===(.*?)=== END MARK SCHEME ===", c.source, flags=re.S)]

@@ -1,0 +1,126 @@
+"""Grading PS1 end to end: the reference earns 100, the stub 0, correct variants 100, each bug loses
+points exactly on the functions it breaks."""
+import json
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from autograder.grade import grade
+from conftest import REFERENCE_NB, RELEASE_NB, ROOT, SUBMISSIONS
+
+sys.path.insert(0, str(SUBMISSIONS))
+from buggy import BUGS  # noqa: E402
+
+FUNCTIONS = ["sigmoid", "sigmoid_grad", "softmax", "softmax_jacobian", "one_hot", "binary_cross_entropy",
+             "cross_entropy", "softmax_cross_entropy", "softmax_cross_entropy_grad", "logistic_regression_grad",
+             "two_layer_forward", "two_layer_grad_x", "two_layer_grads", "num_params", "numerical_gradient",
+             "gradient_check", "majority_dataset", "build_model", "train", "predict"]
+CORRECT = sorted((SUBMISSIONS / "correct").glob("*.py"))
+
+
+def notebook_points() -> dict[str, float]:
+    """The points nbgrader gives each function: the grade_<fn> cells of the reference notebook."""
+    nb = nbformat.read(REFERENCE_NB, 4)
+    points = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade_id", "").startswith("grade_"):
+            points[meta["grade_id"][len("grade_"):]] = float(meta["points"])
+    return points
+
+
+def lost(result) -> set[str]:
+    return {fn for fn, (earned, possible) in result.by_function().items() if earned < possible}
+
+
+def test_reference_scores_100(reference):
+    result = grade(REFERENCE_NB, reference=reference)
+    failures = [(t.name, t.output) for t in result.tests if t.status not in ("passed", "skipped")]
+    assert failures == []
+    assert (result.score, result.max_score) == (100, 100)
+
+
+def test_suite_points_match_the_notebook_and_spec(reference):
+    result = grade(REFERENCE_NB, reference=reference)
+    table = result.by_function()
+    assert list(table) == FUNCTIONS
+    assert {fn: possible for fn, (_, possible) in table.items()} == notebook_points()
+    for t in result.tests:
+        assert t.name.startswith(t.function + ": ") and t.visibility in ("visible", "hidden")
+    visible = {t.function for t in result.tests if t.visibility == "visible"}
+    assert visible == set(FUNCTIONS), "every function has a public test, the check the release shows"
+
+
+def test_stub_scores_0_with_clean_messages(reference):
+    result = grade(RELEASE_NB, reference=reference)
+    assert result.score == 0 and result.max_score == 100
+    assert result.load_errors == [] and result.load_failed == ""
+    for t in result.tests:
+        if t.status == "skipped":
+            continue
+        assert t.status == "failed", t
+        assert "raised NotImplementedError" in t.output, t
+
+
+@pytest.mark.parametrize("path", CORRECT, ids=[p.stem for p in CORRECT])
+def test_correct_variants_score_100(reference, path):
+    result = grade(path, reference=reference)
+    assert [(t.name, t.output) for t in result.tests if t.status not in ("passed", "skipped")] == []
+    assert result.score == 100
+
+
+def test_there_are_enough_correct_variants_and_bugs():
+    assert len([p for p in CORRECT if p.stem != "base"]) >= 6
+    assert len(BUGS) >= 25
+
+
+@pytest.mark.parametrize("bug", BUGS, ids=[b.name for b in BUGS])
+def test_each_bug_loses_points_exactly_where_it_breaks(reference, bug, tmp_path):
+    path = tmp_path / f"{bug.name}.py"
+    path.write_text((SUBMISSIONS / "correct" / "base.py").read_text() + "\n\n" + bug.source + "\n")
+    result = grade(path, reference=reference)
+    assert lost(result) == set(bug.breaks), [(t.name, t.output) for t in result.tests if t.status == "failed"]
+    for t in result.tests:
+        if t.status == "failed":
+            assert t.output and len(t.output) < 600, t  # one sentence, not a traceback
+
+
+def test_results_json_and_exit_status(tmp_path):
+    out = tmp_path / "r.json"
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(RELEASE_NB), "--results", str(out)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(out.read_text())
+    assert data["score"] == 0 and isinstance(data["execution_time"], float)
+    assert isinstance(data["extra_data"]["seed"], int)
+    for t in data["tests"]:
+        assert set(t) >= {"name", "score", "max_score", "status", "output", "visibility"}
+        assert t["name"].split(":")[0] in FUNCTIONS
+        assert t["status"] in ("passed", "failed")
+        assert t["visibility"] in ("visible", "after_published")
+    assert "softmax" in proc.stdout and "0 / 8" in proc.stdout
+
+
+def test_missing_path_is_a_grader_failure_with_a_sentence(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(tmp_path / "nope.ipynb")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "no such file or folder" in proc.stdout
+
+
+def test_broken_notebook_scores_0_and_says_why(reference, tmp_path):
+    path = tmp_path / "ps1.ipynb"
+    path.write_text("{ this is not json")
+    result = grade(path, reference=reference)
+    assert result.score == 0
+    assert "is not a readable Jupyter notebook" in result.load_failed
+    assert all("is not a readable Jupyter notebook" in t.output for t in result.tests if t.status == "failed")
+
+
+def test_same_seed_same_grade_and_seed_is_recorded(reference):
+    path = CORRECT[0]
+    a = grade(path, reference=reference)
+    b = grade(path, reference=reference, seed=a.seed)
+    assert a.seed == b.seed and [t.score for t in a.tests] == [t.score for t in b.tests]

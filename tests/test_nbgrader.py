@@ -1,0 +1,513 @@
+"""nbgrader's whole workflow on PS1, run as an instructor runs it, and its scores equal the CLI's.
+
+One scratch course (PS1_COURSE_DIR, never ./course) is built once for the module: generate the release,
+put five students' notebooks in submitted/ and collect two more from a Canvas-style download with
+zip_collect, autograde all seven in one `nbgrader autograde ps1` (while the CLI grades the same files),
+then generate feedback and export the gradebook. The tests read what that left behind.
+
+The class:
+  alice  the reference's solutions pasted into the release          100
+  bob    the release untouched (the stub)                             0
+  carol  softmax without the max shift; she also replaced the visible check of softmax by `pass`
+         and edited the locked setup cell (autograde restores both)
+  dave   deleted the graded cell of sigmoid (his sigmoid is right) and forgot the 1/N of the CE gradient
+  erin   two loss bugs, and warnings on stderr: at the top level, in sigmoid and (as PyTorch does) in train
+  frank  W2 where W2ᵀ belongs, forward differences                   (collected by zip_collect)
+  grace  full-batch training, ties labelled 1                         (collected by zip_collect, a late re-upload)
+"""
+from __future__ import annotations
+
+import ast
+import csv
+import html
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.grade import grade
+from autograder.load import load
+from conftest import SUBMISSIONS
+from nbgrader_course import (COURSE_ID, REFERENCE_NB, RELEASE_NB, ROOT, appended_to, cell, completed, course_env,
+                             db_url, grade_id, mark_schemes, nbgrader, read, solution_region_lines, stub,
+                             with_function, with_source, without_cell, write)
+
+sys.path.insert(0, str(SUBMISSIONS))
+from buggy import BUGS  # noqa: E402
+
+BUG = {b.name: b for b in BUGS}
+FUNCTIONS = ["sigmoid", "sigmoid_grad", "softmax", "softmax_jacobian", "one_hot", "binary_cross_entropy",
+             "cross_entropy", "softmax_cross_entropy", "softmax_cross_entropy_grad", "logistic_regression_grad",
+             "two_layer_forward", "two_layer_grad_x", "two_layer_grads", "num_params", "numerical_gradient",
+             "gradient_check", "majority_dataset", "build_model", "train", "predict"]
+WRITTEN = {"sigmoid_derivative": 3, "shift_invariance": 3, "ce_gradient": 4, "ce_vs_mse": 3,
+           "two_layer_dx": 4, "num_params": 3}  # SPEC's written answers, graded by hand
+EXPORT_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
+                  "raw_score", "late_submission_penalty", "score", "max_score"]
+
+ERIN_TOP_LEVEL = '''
+import sys
+import warnings
+warnings.warn("erin's notebook: a warning at the top level")
+'''
+ERIN_SIGMOID_WARNS = '''
+def sigmoid(x):
+    import warnings
+    warnings.warn("sigmoid: a UserWarning from inside a graded function")
+    x = np.asarray(x)
+    if x.dtype.kind != "f":
+        x = x.astype(np.float64)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+'''
+
+
+def train_printing_to_stderr() -> str:
+    """The reference's train, printing a line to stderr on every call (as PyTorch's warnings do)."""
+    source = cell(completed(), "solution_train").source
+    first = "    model.to(device)\n"
+    assert first in source
+    return source.replace(first, '    import sys\n    print("UserWarning: train: printed on stderr", file=sys.stderr)\n'
+                          + first, 1)
+
+
+def class_notebooks() -> dict[str, tuple[nbformat.NotebookNode, set[str]]]:
+    """{student: (the notebook submitted, the functions it gets wrong)}."""
+    good = completed()
+
+    def bugs(*names, nb=None):
+        nb = nb or good
+        for name in names:
+            (fn,) = BUG[name].breaks
+            nb = with_function(nb, fn, BUG[name].source)
+        return nb
+
+    carol = bugs("softmax_no_max_shift")
+    carol = with_source(carol, "check_softmax", "pass  # my softmax failed this check, so I switched it off")
+    carol = appended_to(carol, "setup", "import math  # I added this to the locked setup cell")
+    dave = without_cell(bugs("sce_grad_missing_1_over_n"), "grade_sigmoid")
+    erin = bugs("one_hot_no_range_check", "bce_no_clamp")
+    erin = with_function(erin, "sigmoid", ERIN_SIGMOID_WARNS + ERIN_TOP_LEVEL)
+    erin = with_function(erin, "train", train_printing_to_stderr())
+    return {
+        "alice": (good, set()),
+        "bob": (stub(), set(FUNCTIONS)),
+        "carol": (carol, {"softmax"}),
+        "dave": (dave, {"sigmoid", "softmax_cross_entropy_grad"}),  # sigmoid: its graded cell is gone
+        "erin": (erin, {"one_hot", "binary_cross_entropy"}),
+        "frank": (bugs("grad_x_W2_not_transposed", "numgrad_forward_difference"),
+                  {"two_layer_grad_x", "numerical_gradient"}),
+        "grace": (bugs("train_full_batch", "majority_ties_are_one"), {"train", "majority_dataset"}),
+    }
+
+
+def callers(functions: set[str]) -> set[str]:
+    """The functions whose solution in the release-completed notebook calls one of `functions`
+    (a student's wrong softmax also costs the points of a two_layer_forward that calls it)."""
+    found = set()
+    for c in completed().cells:
+        gid = grade_id(c) or ""
+        if gid.startswith("solution_") and c.cell_type == "code":
+            calls = {n.func.id for n in ast.walk(ast.parse(c.source))
+                     if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+            if calls & functions:
+                found.add(gid[len("solution_"):])
+    return found
+
+
+# Canvas's "Download Submissions" names: <student>_[LATE_]<user id>_<submission id>_<uploaded file name>
+LMS_NAMES = {"frank": "frank_1001_2001_ps1.ipynb", "grace": "grace_LATE_1002_2002_ps1-1.ipynb"}
+
+
+@dataclass
+class Course:
+    root: Path
+    release: Path
+    notebooks: dict  # student -> (notebook, functions it gets wrong)
+    cli: dict  # student -> autograder Result of the submitted notebook
+    grades: dict  # student -> {grade_id: (score, max_score, auto_score, needs_manual_grade)}
+    export: Path  # nbgrader export's CSV
+    log: str  # what nbgrader logged
+    class_cli: subprocess.CompletedProcess | None  # `autograder grade submitted/ --out class/`, when it exists
+    seconds: dict = field(default_factory=dict)
+
+    def submitted(self, student: str) -> Path:
+        return self.root / "submitted" / student / "ps1" / "ps1.ipynb"
+
+    def autograded(self, student: str) -> Path:
+        return self.root / "autograded" / student / "ps1" / "ps1.ipynb"
+
+    def feedback(self, student: str) -> Path:
+        return self.root / "feedback" / student / "ps1" / "ps1.html"
+
+
+def read_gradebook(root: Path, students) -> dict:
+    with Gradebook(db_url(root), COURSE_ID) as gb:
+        out = {}
+        for student in students:
+            nb = gb.find_submission_notebook("ps1", "ps1", student)
+            out[student] = {g.name: (g.score, g.max_score, g.auto_score, g.needs_manual_grade) for g in nb.grades}
+        return out
+
+
+def popen(root: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, env=course_env(root),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish(proc: subprocess.Popen, timeout: float = 1200) -> subprocess.CompletedProcess:
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    done = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+    if proc.args[2] == "nbgrader":
+        assert proc.returncode == 0, f"{' '.join(proc.args[2:])} exited {proc.returncode}:\n{out}\n{err}"
+    return done
+
+
+def class_cli_exists() -> bool:
+    usage = subprocess.run([sys.executable, "-m", "autograder", "grade", "--help"],
+                           capture_output=True, text=True).stdout
+    return "--out" in usage
+
+
+@pytest.fixture(scope="module")
+def course(reference) -> Course:
+    # not pytest's tmp_path: concurrent pytest sessions prune each other's old base folders
+    root = Path(tempfile.mkdtemp(prefix="ps1-nbgrader-course-"))
+    try:
+        yield build_course(root, reference)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def build_course(root: Path, reference) -> Course:
+    release = root / "release"  # the committed assignments/ stays as it is
+    where = f"--CourseDirectory.release_directory={release}"
+    seconds, started = {}, time.monotonic()
+    nbgrader(root, "generate_assignment", "ps1", "--force", where)
+    seconds["generate_assignment"] = time.monotonic() - started
+
+    notebooks = class_notebooks()
+    for student, (nb, _) in notebooks.items():
+        if student not in LMS_NAMES:
+            write(nb, root / "submitted" / student / "ps1" / "ps1.ipynb")
+    # the LMS download: one zip of every file, named the LMS's way
+    archive = root / "downloaded" / "ps1" / "archive"
+    archive.mkdir(parents=True)
+    with zipfile.ZipFile(archive / "submissions.zip", "w") as zf:
+        for student, name in LMS_NAMES.items():
+            zf.writestr(name, nbformat.writes(notebooks[student][0]))
+    started = time.monotonic()
+    log = nbgrader(root, "zip_collect", "ps1", where).stderr
+    seconds["zip_collect"] = time.monotonic() - started
+
+    # autograde the whole class in one call; meanwhile the CLI grades the same files, one by one
+    # in this process and (when it exists) as a class
+    started = time.monotonic()
+    running = [popen(root, "nbgrader", "autograde", "ps1", where)]
+    if class_cli_exists():
+        running.append(popen(root, "autograder", "grade", str(root / "submitted"), "--out", str(root / "class"),
+                             "--jobs", "1", "--no-progress"))
+    try:
+        cli = {student: grade(root / "submitted" / student / "ps1" / "ps1.ipynb", reference=reference)
+               for student in notebooks}
+        seconds["cli"] = time.monotonic() - started
+        autograde = finish(running[0])
+        log += autograde.stdout + autograde.stderr
+        seconds["autograde"] = time.monotonic() - started
+        class_cli = finish(running[1]) if len(running) > 1 else None
+    finally:
+        for proc in running:
+            if proc.poll() is None:
+                proc.kill()
+
+    started = time.monotonic()
+    export = root / "nbgrader-grades.csv"
+    steps = [popen(root, "nbgrader", "generate_feedback", "ps1", where),
+             popen(root, "nbgrader", "export", "--to", str(export))]
+    for done in map(finish, steps):
+        log += done.stdout + done.stderr
+    seconds["feedback+export"] = time.monotonic() - started
+    print("nbgrader steps (s):", {k: round(v, 1) for k, v in seconds.items()})
+    return Course(root, release, notebooks, cli, read_gradebook(root, notebooks), export, log, class_cli, seconds)
+
+
+def cell_outputs(path: Path, gid: str) -> list:
+    return cell(read(path), gid).outputs
+
+
+def stderr_of(outputs) -> str:
+    return "".join(o.get("text", "") for o in outputs if o.output_type == "stream" and o.name == "stderr")
+
+
+def page_text(path: Path) -> str:
+    """The text of an HTML page as a reader sees it: tags dropped, entities decoded."""
+    text = re.sub(r"<script.*?</script>|<style.*?</style>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def plain(text: str) -> str:
+    """Markdown and rendered HTML compared on equal terms: no emphasis marks, no list bullets, one space."""
+    text = re.sub(r"(?m)^\s*[*-]\s+", "", text).replace("*", "").replace("`", "")
+    return re.sub(r"\s+", " ", text)
+
+
+def notebook_text(nb) -> str:
+    return "\n".join(c.source for c in nb.cells)
+
+
+def secrets() -> set[str]:
+    """The reference's solution lines (code, model answers and mark schemes), as plain text."""
+    return {plain(line).strip() for line in solution_region_lines(read(REFERENCE_NB))}
+
+
+# ------------------------------------------------------------------ the scores
+
+
+def test_autograde_scores_equal_the_cli_function_by_function(course):
+    for student, (_, wrong) in course.notebooks.items():
+        result = course.cli[student]
+        table = result.by_function()
+        assert list(table) == FUNCTIONS
+        nbgrader_points = {gid[len("grade_"):]: score for gid, (score, _, _, _) in course.grades[student].items()
+                           if gid.startswith("grade_")}
+        cli_points = {fn: earned for fn, (earned, _) in table.items()}
+        assert nbgrader_points == pytest.approx(cli_points), student
+        assert {gid[len("grade_"):]: possible for gid, (_, possible, _, _) in course.grades[student].items()
+                if gid.startswith("grade_")} == {fn: possible for fn, (_, possible) in table.items()}
+        total = sum(score for gid, (score, *_) in course.grades[student].items() if gid.startswith("grade_"))
+        assert total == pytest.approx(result.score), student
+        # and the scores are the ones each notebook deserves
+        lost = {fn for fn, (earned, possible) in table.items() if earned < possible}
+        assert wrong <= lost <= wrong | callers(wrong), student
+    assert course.cli["alice"].score == 100 and course.cli["bob"].score == 0
+
+
+def test_both_paths_grade_the_same_code_with_the_same_seed(course):
+    """grade_cell graded the notebook nbgrader had put right (autograded/); the CLI the one submitted."""
+    for student in course.notebooks:
+        printed = "".join(o.get("text", "") for o in cell_outputs(course.autograded(student), "grade_predict"))
+        seeds = {int(m) for m in re.findall(r"graded with seed (\d+)", printed)}
+        assert seeds == {course.cli[student].seed}, student
+        restored = load(course.submitted(student), reference=REFERENCE_NB)
+        assert restored.cells == load(course.autograded(student), reference=REFERENCE_NB).cells, student
+    # carol edited the locked setup cell: read as submitted, her code (and seed) would differ
+    assert load(course.submitted("carol")).seed != course.cli["carol"].seed
+
+
+def test_nbgrader_export_has_every_student_with_the_cli_total(course):
+    with course.export.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == EXPORT_COLUMNS
+    by_student = {row["student_id"]: row for row in rows}
+    assert set(by_student) == set(course.notebooks)
+    for student, row in by_student.items():
+        assert row["assignment"] == "ps1"
+        # nothing is hand-graded yet: nbgrader's score is the autograded points
+        assert float(row["score"]) == pytest.approx(course.cli[student].score), student
+        assert float(row["max_score"]) == 100 + sum(WRITTEN.values())
+    assert by_student["grace"]["timestamp"] == by_student["alice"]["timestamp"] == ""  # no timestamps given
+
+
+def test_the_cli_grades_the_submitted_tree_like_nbgrader(course):
+    """`autograder grade submitted/ --out DIR` (the class-grading CLI): a CSV with nbgrader export's columns
+    whose scores are nbgrader's, and per-function points equal to the gradebook's cells."""
+    if course.class_cli is None:
+        pytest.skip("`autograder grade PATH... --out DIR` (the class-grading CLI) is not there yet")
+    assert course.class_cli.returncode == 0, course.class_cli.stdout[-3000:] + course.class_cli.stderr[-3000:]
+    tables = {}
+    for path in sorted((course.root / "class").glob("*.csv")):
+        with path.open(newline="") as f:
+            tables[path.name] = list(csv.DictReader(f))
+    ours = [rows for rows in tables.values() if rows and list(rows[0]) == EXPORT_COLUMNS]
+    assert len(ours) == 1, f"one CSV with nbgrader export's columns among {sorted(tables)}"
+    ours = {row["student_id"]: row for row in ours[0]}
+    with course.export.open(newline="") as f:
+        theirs = {row["student_id"]: row for row in csv.DictReader(f)}
+    assert set(ours) == set(theirs) == set(course.notebooks)
+    for student in theirs:
+        assert float(ours[student]["score"]) == pytest.approx(float(theirs[student]["score"])), student
+    per_function = [rows for rows in tables.values() if rows and set(FUNCTIONS) <= set(rows[0])]
+    for rows in per_function:  # a CSV with a column per function: nbgrader's grade_<fn> cells
+        for row in rows:
+            student = row.get("student") or row.get("student_id")
+            for fn in FUNCTIONS:
+                assert float(row[fn]) == pytest.approx(course.grades[student][f"grade_{fn}"][0]), (student, fn)
+
+
+# ------------------------------------------------------------------ collecting
+
+
+def test_zip_collect_files_an_lms_download_under_submitted(course):
+    for student in LMS_NAMES:
+        assert notebook_text(read(course.submitted(student))) == notebook_text(course.notebooks[student][0])
+    assert sorted(p.name for p in (course.root / "submitted").iterdir()) == sorted(course.notebooks)
+
+
+# ------------------------------------------------------------------ cells the student should not have touched
+
+
+def test_an_edited_locked_cell_is_restored_by_autograde(course):
+    reference = read(REFERENCE_NB)
+    submitted, autograded = read(course.submitted("carol")), read(course.autograded("carol"))
+    assert cell(submitted, "check_softmax").source.startswith("pass")
+    for gid in ("check_softmax", "setup"):
+        assert cell(autograded, gid).source == cell(reference, gid).source, gid
+    # the restored check runs her softmax again, and fails it again
+    errors = [o for o in cell(autograded, "check_softmax").outputs if o.output_type == "error"]
+    assert errors and errors[0].ename == "FloatingPointError"
+    assert course.grades["carol"]["check_softmax"][:2] == (0, 0)  # a check is worth 0 points either way
+    assert "Attribute 'checksum' for cell check_softmax has changed" in course.log
+
+
+def test_a_deleted_graded_cell_scores_0_and_the_rest_is_graded(course):
+    autograded = read(course.autograded("dave"))
+    assert "grade_sigmoid" not in {grade_id(c) for c in autograded.cells}  # nbgrader does not put it back
+    score, possible, auto, _ = course.grades["dave"]["grade_sigmoid"]
+    assert (score, possible, auto) == (0, 5, None)  # never run, so never scored
+    result = course.cli["dave"]
+    assert result.by_function()["sigmoid"] == (0, 5)  # the CLI agrees, and says why
+    assert all("grade_sigmoid was deleted" in t.output for t in result.tests
+               if t.function == "sigmoid" and t.status == "failed")
+    # everything else is graded as usual: only his real bug costs points
+    assert course.grades["dave"]["grade_sigmoid_grad"][:2] == (3, 3)
+    assert result.score == 100 - 5 - (5 - result.by_function()["softmax_cross_entropy_grad"][0])
+    assert result.by_function()["softmax_cross_entropy_grad"][0] < 5
+
+
+def test_stderr_from_student_code_does_not_zero_a_graded_cell(course):
+    autograded = course.autograded("erin")
+    # erin's code did write to stderr in the kernel: at the top level, and whenever sigmoid and train ran
+    assert "a warning at the top level" in stderr_of(cell_outputs(autograded, "solution_sigmoid"))
+    assert "a UserWarning from inside a graded function" in stderr_of(cell_outputs(autograded, "check_sigmoid"))
+    assert "train: printed on stderr" in stderr_of(cell_outputs(autograded, "check_train"))
+    # ... and her graded cells for those functions keep their full points, like the CLI's
+    assert course.grades["erin"]["grade_sigmoid"][:2] == (5, 5)
+    assert course.grades["erin"]["grade_train"][:2] == (7, 7)
+    assert course.cli["erin"].by_function()["sigmoid"] == (5, 5)
+    assert course.cli["erin"].by_function()["train"] == (7, 7)
+    # no graded cell of anyone's notebook has a word on stderr
+    for student in course.notebooks:
+        for c in read(course.autograded(student)).cells:
+            if (grade_id(c) or "").startswith("grade_"):
+                assert stderr_of(c.outputs) == "", (student, grade_id(c))
+
+
+# ------------------------------------------------------------------ written answers
+
+
+def test_written_answers_are_hand_graded_cells_with_a_rubric_in_the_reference_only(course):
+    reference = read(REFERENCE_NB)
+    written = {grade_id(c)[len("written_"):]: c for c in reference.cells if (grade_id(c) or "").startswith("written_")}
+    assert {topic: c.metadata.nbgrader["points"] for topic, c in written.items()} == WRITTEN
+    for c in written.values():
+        meta = c.metadata.nbgrader
+        assert c.cell_type == "markdown" and meta["grade"] and meta["solution"] and not meta["locked"]
+        assert "=== BEGIN MARK SCHEME ===" in c.source
+    schemes = mark_schemes(reference)
+    assert len(schemes) == len(WRITTEN)
+    scheme_lines = {plain(line).strip() for s in schemes for line in s.splitlines() if len(line.strip()) > 20}
+    with Gradebook(db_url(course.root), COURSE_ID) as gb:
+        stored = "\n".join(c.source for c in gb.find_notebook("ps1", "ps1").source_cells)
+    readable = {"release": nbformat.writes(read(RELEASE_NB)), "gradebook": stored,
+                **{f"feedback of {s}": page_text(course.feedback(s)) for s in course.notebooks}}
+    for where, text in readable.items():
+        text = plain(text)
+        assert "MARK SCHEME" not in text, where
+        assert [line for line in scheme_lines if line in text] == [], where
+    # in the gradebook they wait for a grader: answered ones flagged, unanswered ones scored 0
+    for topic, points in WRITTEN.items():
+        score, possible, auto, needs_grading = course.grades["alice"][f"written_{topic}"]
+        assert (possible, auto, needs_grading) == (points, None, True)
+        assert course.grades["bob"][f"written_{topic}"][:4] == (0, points, 0, False)
+
+
+def test_a_hand_grade_reaches_the_export(course):
+    """What the formgrader does when a grader marks an answer: a manual score in the gradebook."""
+    with Gradebook(db_url(course.root), COURSE_ID) as gb:
+        g = gb.find_grade("written_sigmoid_derivative", "ps1", "ps1", "alice")
+        g.manual_score = 2.5
+        gb.db.commit()
+    out = course.root / "after-hand-grading.csv"
+    nbgrader(course.root, "export", "--to", str(out))
+    with out.open(newline="") as f:
+        alice = next(row for row in csv.DictReader(f) if row["student_id"] == "alice")
+    assert float(alice["score"]) == 102.5
+
+
+# ------------------------------------------------------------------ feedback
+
+
+def test_feedback_shows_scores_and_the_call_but_no_solution_and_no_hidden_input(course):
+    hidden = secrets()
+    release = plain(notebook_text(read(RELEASE_NB)))
+    for student in course.notebooks:
+        text = plain(page_text(course.feedback(student)))
+        public = release + plain(notebook_text(read(course.submitted(student))))  # what the student had anyway
+        leaked = [line for line in hidden if line in text and line not in public]
+        assert leaked == [], (student, leaked[:3])
+        assert 'grade_cell("softmax")' in text  # a graded cell shows the call, nothing of the tests
+        assert "graded with seed" in text
+        tests = course.cli[student].tests
+        shown = {plain(t.output).strip() for t in tests if t.visibility == "visible"}  # a visible check's message
+        for t in tests:
+            if t.visibility == "visible" or t.status == "skipped":
+                continue
+            for said in (t.name.split(": ", 1)[1], t.output):  # what it checks; its inputs and values
+                said = plain(said).strip()
+                if len(said) > 12 and said not in public and said not in shown:
+                    assert said not in text, (student, t.name, said)
+        for fn, (earned, possible) in course.cli[student].by_function().items():
+            if student != "dave" or fn != "sigmoid":
+                assert f"{fn}: {earned:g} / {possible:g} points" in text, (student, fn)
+
+
+def test_the_leak_check_sees_solutions_where_they_are(course):
+    """alice pasted the reference's solutions: her feedback shows them (the check above is not vacuous)."""
+    hidden = secrets()
+    text = plain(page_text(course.feedback("alice")))
+    shown = [line for line in hidden if line in text]
+    assert len(shown) > 0.8 * len(hidden), sorted(hidden - set(shown))[:10]
+
+
+# ------------------------------------------------------------------ the student's side
+
+
+def test_validate_passes_a_completed_release_and_fails_the_stub(tmp_path):
+    """`nbgrader validate ps1.ipynb`, as a student runs it in their own folder."""
+    runs = {}
+    for name, nb in (("completed", completed()), ("stub", stub())):
+        path = write(nb, tmp_path / name / "ps1.ipynb")
+        runs[name] = subprocess.Popen([sys.executable, "-m", "nbgrader", "validate", "ps1.ipynb"], cwd=path.parent,
+                                      env=course_env(tmp_path / "unused"), stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True)
+    out = {name: proc.communicate(timeout=600)[0] for name, proc in runs.items()}
+    assert "Success! Your notebook passes all the tests." in out["completed"], out["completed"][-3000:]
+    assert "VALIDATION FAILED ON 26 CELL(S)!" in out["stub"], out["stub"][-3000:]  # 20 checks, 6 answers
+    assert out["stub"].count("NotImplementedError") >= 20
+
+
+def test_the_release_runs_top_to_bottom_and_only_the_stubs_raise(tmp_path):
+    from nbclient import NotebookClient
+
+    nb = read(RELEASE_NB)
+    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    raised = {}
+    for index, c in enumerate(nb.cells):
+        for o in c.get("outputs", []):
+            if o.output_type == "error":
+                raised[grade_id(c) or f"cell {index}"] = o.ename
+    assert raised == {f"check_{fn}": "NotImplementedError" for fn in FUNCTIONS}
