@@ -25,10 +25,12 @@ class GraderError(Exception):
     """The grader itself could not grade (no reference, a broken suite): not the student's fault."""
 
 
-def start_reference(path: Path = REFERENCE) -> Submission:
+def start_reference(path: Path = REFERENCE, *, spawn=None) -> Submission:
+    """The reference solution in its own worker; `spawn` starts the process (see worker.spawn_process, pool)."""
     if not path.exists():
         raise GraderError(f"the reference solution {path} is missing; set AUTOGRADER_REFERENCE to its path.")
-    reference = Submission(load(path).cells, label="the reference solution")
+    launcher = {"spawn": spawn} if spawn is not None else {}
+    reference = Submission(load(path).cells, label="the reference solution", **launcher)
     if reference.report.failed or reference.report.errors:
         problem = reference.report.failed or reference.report.errors[0]
         reference.close()
@@ -47,7 +49,7 @@ def quiet():
 def run_suite(student: Submission, reference: Submission, seed: int,
               functions: set[str] | None = None) -> GradingPlugin:
     plugin = GradingPlugin(student, reference, seed, functions)
-    args = [str(SUITE), "-p", "no:cacheprovider", "-p", "no:terminal", "--assert=plain",
+    args = [str(SUITE), "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:unraisableexception", "--assert=plain",
             "-c", os.devnull, "--rootdir", str(SUITE), "-W", "ignore::DeprecationWarning"]
     with quiet() as log:
         code = pytest.main(args, plugins=[plugin])
@@ -57,24 +59,40 @@ def run_suite(student: Submission, reference: Submission, seed: int,
     return plugin
 
 
+def forfeit(tests: list, source: Source) -> list:
+    """nbgrader scores a graded cell the student deleted 0: so does the CLI, for the functions it grades."""
+    for t in tests:
+        gid = source.missing_functions.get(t.function)
+        if gid and t.status != "skipped":
+            t.score, t.status = 0.0, "failed"
+            t.output = (f"The graded cell {gid} was deleted from the notebook, so {t.function} earns no points "
+                        "(as in nbgrader); copy that cell back from the released notebook.")
+    return tests
+
+
 def grade(path: str | Path, *, reference: Submission | None = None, seed: int | None = None,
-          functions: set[str] | None = None, call_timeout: float = CALL_TIMEOUT) -> Result:
-    """Grade the submission at `path`; a student's mistakes lower the score, they never raise."""
+          functions: set[str] | None = None, call_timeout: float = CALL_TIMEOUT, spawn=None) -> Result:
+    """Grade the submission at `path`; a student's mistakes lower the score, they never raise.
+
+    `spawn` starts the worker processes (default: a new interpreter each; pool.ForkServer forks them).
+    """
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="ag-unzip-") as unpacked:
         try:
-            source = load(path, workdir=Path(unpacked))
+            # a notebook is put right against the reference as nbgrader's autograde does (locked cells)
+            source = load(path, workdir=Path(unpacked), reference=REFERENCE if REFERENCE.exists() else None)
             failed = ""
         except LoadError as exc:
             source, failed = Source(Path(path), "unreadable", []), str(exc)
         result = Result(submission=str(path), seed=source.seed if seed is None else seed,
                         grader_version=__version__)
         own_reference = reference is None
-        reference = reference or start_reference()
-        student = Submission(source.cells, call_timeout=call_timeout, failed=failed)
+        launcher = {"spawn": spawn} if spawn is not None else {}
+        reference = reference or start_reference(**launcher)
+        student = Submission(source.cells, call_timeout=call_timeout, failed=failed, **launcher)
         try:
             plugin = run_suite(student, reference, result.seed, functions)
-            result.tests = plugin.results()
+            result.tests = forfeit(plugin.results(), source)
             result.load_errors = student.report.errors
             result.load_failed = student.report.failed
             result.student_output = student.output()

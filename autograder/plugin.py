@@ -75,6 +75,7 @@ class GradingPlugin:
 
     # -- hooks
     def pytest_configure(self, config):
+        config.option.tbstyle = "no"  # the plugin reads the exception, never pytest's formatted traceback
         config.addinivalue_line("markers", "grade(points, visibility): points and who sees the test")
         config.addinivalue_line("markers", "cuda: needs a CUDA GPU; skipped with a reason where there is none")
 

@@ -1,8 +1,9 @@
-"""Writers: one Result in, Gradescope's results.json or a terminal table out."""
+"""Writers: one Result in, Gradescope's results.json, the student's feedback.md or a terminal table out."""
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -98,3 +99,80 @@ def terminal(result: Result, console: Console | None = None) -> None:
     for t in result.tests:
         if t.status == "skipped":
             console.print(Text(f"  skipped {t.name}: {t.output}", style="dim"))
+
+
+def _fence(text: str) -> str:
+    """`text` in a fenced block that no backtick run inside it can close (student text is not markup)."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text.rstrip()}\n{fence}"
+
+
+def feedback_markdown(result: Result, student: str = "") -> str:
+    """feedback.md, what the student may see: visible tests in full; hidden ones as passed or failed,
+    under their function's name only. Neither a hidden input nor the submission's own printed output
+    (which can echo hidden inputs) appears."""
+    who = f" for {student}" if student else ""
+    lines = [f"# Feedback{who}", "", f"**Score: {_fmt(result.score)} / {_fmt(result.max_score)}**", ""]
+    if result.load_failed:
+        lines += ["Your submission could not be graded:", "", _fence(result.load_failed), ""]
+    for err in result.load_errors:
+        lines += [f"While loading, {err['where']} raised {err['type']}:", "", _fence(err["message"]), ""]
+    table = result.by_function()
+    if table:
+        lines += ["| function | points | tests passed |", "| --- | ---: | ---: |"]
+        for fn, (earned, possible) in table.items():
+            ran = [t for t in result.tests if t.function == fn and t.status != "skipped"]
+            passed = sum(t.status == "passed" for t in ran)
+            lines.append(f"| `{fn}` | {_fmt(earned)} / {_fmt(possible)} | {passed} / {len(ran)} |")
+        lines.append("")
+    for fn in table:
+        lines += [f"## `{fn}`", ""]
+        for t in (t for t in result.tests if t.function == fn):
+            mark = {"passed": "✅ passed", "failed": "❌ failed", "error": "⚠️ not graded (grader error)",
+                    "skipped": "⏭️ skipped"}.get(t.status, t.status)
+            points = f"{_fmt(t.score)} / {_fmt(t.max_score)}"
+            if t.visibility == "visible":
+                lines.append(f"- {mark} ({points}): {t.name}")
+                if t.status != "passed" and t.output:
+                    lines += ["", _fence(t.output), ""]
+            else:
+                lines.append(f"- {mark} ({points}): a hidden test of `{fn}`")
+        lines.append("")
+    if result.grader_errors:
+        lines += ["Some tests hit an error in the grader itself, not in your code; your instructor will look at them.", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def classroom(result: Result) -> dict:
+    """The result GitHub Classroom's grading reporter (classroom-resources/autograding-grading-reporter)
+    reads from a runner step: {version, status, max_score, tests: [{name, status, score, message, ...}]}.
+    What the student may see only: hidden tests by function name, without inputs; skipped tests left out."""
+    tests = []
+    for t in result.tests:
+        if t.status == "skipped":
+            continue
+        tests.append({
+            "name": t.name if t.visibility == "visible" else f"{t.function} (hidden test)",
+            "status": {"passed": "pass", "failed": "fail"}.get(t.status, "error"),
+            "score": t.score,
+            "max_score": t.max_score,
+            "message": student_output(t),
+            "test_code": "",
+            "filename": "",
+            "line_no": 0,
+            "duration": 0,
+        })
+    status = "pass"
+    if result.grader_errors:
+        status = "error"
+    elif result.load_failed or any(t["status"] != "pass" for t in tests):
+        status = "fail"
+    return {"version": 1, "status": status, "max_score": result.max_score, "tests": tests}
+
+
+def classroom_encoded(result: Result) -> str:
+    """classroom(result) as the reporter takes it: base64 of its JSON (a step's `result` output)."""
+    import base64
+
+    return base64.b64encode(json.dumps(classroom(result), separators=(",", ":")).encode()).decode()

@@ -25,6 +25,7 @@ class Result:
     load_failed: str = ""  # the whole submission could not be read or run
     student_output: str = ""  # the first kilobytes the submission printed
     grader_version: str = ""
+    sandbox: dict = field(default_factory=dict)  # the confinement measures in force for the worker
 
     @property
     def score(self) -> float:

@@ -8,9 +8,11 @@ stderr go to a capture file, never into the protocol.
 from __future__ import annotations
 
 import linecache
+import math
 import os
 import select
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -23,12 +25,14 @@ from typing import Any
 
 import numpy as np
 
-from autograder import codec
+from autograder import codec, sandbox
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 CALL_TIMEOUT = 20.0  # seconds of wall clock for one call
 LOAD_TIMEOUT = 120.0  # a notebook may train a small model at top level
-OUTPUT_LIMIT = 4096  # characters of the student's own output shown back
+SUBMISSION_BUDGET = 300.0  # seconds of wall clock for all of one submission's calls (loads included)
+REFERENCE_LABEL = "the reference solution"  # grade.start_reference's label: no budget by default
+OUTPUT_LIMIT = 4096  # characters of the student's own output shown back (the file is capped by sandbox)
 
 
 class StudentError(Exception):
@@ -59,6 +63,7 @@ class LoadReport:
     defined: list[str] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)  # {"cell", "type", "message", "where"}
     failed: str = ""  # set when the submission could not be loaded at all
+    sandbox: dict = field(default_factory=dict)  # {measure: "on: ..." or "off: why"}, from the worker
 
 
 # ---------------------------------------------------------------- parent side
@@ -79,6 +84,7 @@ def worker_env(home: str) -> dict:
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
         "OPENBLAS_NUM_THREADS": "1",
+        "MALLOC_ARENA_MAX": "2",  # each malloc arena reserves 64 MiB of address space, counted by the memory limit
     }
     for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "CUDA_VISIBLE_DEVICES"):
         if name in os.environ:
@@ -112,26 +118,48 @@ class Worker:
     pid, poll() and wait() will do as the process handle.
     """
 
-    def __init__(self, cells: list[tuple[str, str]], *, load_timeout: float = LOAD_TIMEOUT, spawn=spawn_process):
+    def __init__(self, cells: list[tuple[str, str]], *, load_timeout: float = LOAD_TIMEOUT, spawn=spawn_process,
+                 settings: sandbox.Settings | None = None):
         self.cells = cells
         self.load_timeout = load_timeout
         self.spawn = spawn
+        self.settings = settings or sandbox.SETTINGS
         self.proc = None
         self.home = tempfile.mkdtemp(prefix="ag-worker-")
         self.output_path = os.path.join(self.home, ".output")
+        self._output_id: tuple[int, int] | None = None
 
-    def start(self) -> LoadReport:
+    def start(self, timeout: float | None = None) -> LoadReport:
+        self.stop()  # whatever a previous process of this worker left behind
         self.proc, self.send_fd, self.recv_fd = self.spawn(self.home, self.output_path)
+        try:  # the capture file as the grader made it, before any student code could swap it
+            st = os.stat(self.output_path, follow_symlinks=False)
+            self._output_id = (st.st_dev, st.st_ino)
+        except OSError:
+            self._output_id = None
+        limit = self.load_timeout if timeout is None else min(timeout, self.load_timeout)
+        message = {"op": "load", "cells": self.cells, "sandbox": self.settings.to_message()}
         try:
-            reply = self.request({"op": "load", "cells": self.cells}, self.load_timeout)
+            reply = self.request(message, limit)
         except WorkerLost as lost:
-            what = {"timeout": f"did not finish loading within {self.load_timeout:g} s"}.get(lost.kind, lost.detail)
+            what = {"timeout": f"did not finish loading within {limit:g} s"}.get(lost.kind, lost.detail)
             return LoadReport(failed=f"Your submission {what}.")
-        return LoadReport(defined=reply["defined"], errors=reply["errors"])
+        if "defined" not in reply:  # the worker failed before running any student code
+            return LoadReport(failed=f"Your submission could not be started ({reply.get('message', 'no reason given')}).")
+        report = dict(reply.get("sandbox") or {})
+        sandbox.note(report)
+        return LoadReport(defined=reply["defined"], errors=reply["errors"], sandbox=report)
 
     @property
     def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
+        return self.proc is not None and not self._exited()
+
+    def _exited(self) -> bool:
+        """Whether the process has ended, without reaping it: its pid stays ours until stop()."""
+        try:
+            return os.waitid(os.P_PID, self.proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+        except ChildProcessError:  # not our child (a fork server's), or already reaped
+            return self.proc.poll() is not None
 
     def request(self, message: dict, timeout: float) -> dict:
         """Send one request and wait for its reply; on any failure the worker is killed."""
@@ -163,6 +191,10 @@ class Worker:
         return b"".join(chunks)
 
     def _lost(self, kind: str) -> WorkerLost:
+        if kind == "crashed":  # it is ending by itself: let it say how (a reaper may pass the status on)
+            deadline = time.monotonic() + 1.0
+            while self.proc is not None and not self._exited() and time.monotonic() < deadline:
+                time.sleep(0.005)
         code = self.stop()
         detail = {
             "timeout": "stopped answering",
@@ -172,22 +204,37 @@ class Worker:
         return WorkerLost(kind, detail)
 
     def output(self) -> str:
-        """The first few kilobytes of what the student's code printed."""
+        """The first few kilobytes of what the student's code printed.
+
+        Only from the file the grader created: a symlink or another file put in its place by the
+        student's code (which may own the folder) is not read.
+        """
         try:
-            with open(self.output_path, "rb") as f:
-                text = f.read(OUTPUT_LIMIT + 1).decode("utf-8", "replace")
+            fd = os.open(self.output_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
             return ""
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or (self._output_id and self._output_id != (st.st_dev, st.st_ino)):
+                return ""
+            text = f.read(OUTPUT_LIMIT + 1).decode("utf-8", "replace")
         return text if len(text) <= OUTPUT_LIMIT else text[:OUTPUT_LIMIT] + "\n[... output truncated]"
 
+    def _reaped(self) -> bool:
+        """Whether the process was already waited for (its pid may then be another process's)."""
+        try:
+            os.waitid(os.P_PID, self.proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+            return False  # our child, running or a zombie: the pid is still ours
+        except ChildProcessError:  # not our child (a fork server's), or already reaped
+            return self.proc.poll() is not None
+
     def stop(self) -> int | None:
-        """Kill the whole process group and close the pipes; returns the exit code."""
+        """Kill the worker and everything it started (its group, its descendants, its PID namespace)
+        and close the pipes; returns the exit code."""
         if self.proc is None:
             return None
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        # a pid already reaped may belong to someone else by now: then only its group and session are ours
+        sandbox.kill_tree(self.proc.pid, reaped=self._reaped())
         code = self.proc.wait()
         for fd in (self.send_fd, self.recv_fd):
             try:
@@ -224,16 +271,31 @@ class Submission:
 
     A failed call raises StudentError with a sentence for the student. After a crash or a timeout the
     worker is replaced before the next call, so one bad call costs only the tests that made it.
+    All calls and (re)loads of one submission share a wall-clock `budget` (SUBMISSION_BUDGET seconds
+    unless given; math.inf for none): once it is spent the worker is killed and every further call
+    fails at once, so a submission that hangs in every test still finishes in bounded time. The
+    reference solution serves a whole class, so by default it has no budget.
     """
 
     def __init__(self, cells: list[tuple[str, str]], *, label: str = "your submission",
                  call_timeout: float = CALL_TIMEOUT, load_timeout: float = LOAD_TIMEOUT, failed: str = "",
-                 spawn=spawn_process):
+                 spawn=spawn_process, budget: float | None = None, settings: sandbox.Settings | None = None):
         self.label = label
         self.call_timeout = call_timeout
-        self.worker = Worker(cells, load_timeout=load_timeout, spawn=spawn)
+        if budget is None:
+            budget = math.inf if label == REFERENCE_LABEL else SUBMISSION_BUDGET
+        self.budget = budget
+        self.spent = 0.0  # seconds of wall clock used by this submission's requests so far
+        self.worker = Worker(cells, load_timeout=load_timeout, spawn=spawn, settings=settings)
         # a submission that could not even be read starts no process; every call reports why
-        self.report = LoadReport(failed=failed) if failed else self.worker.start()
+        if failed:
+            self.report = LoadReport(failed=failed)
+        else:
+            started = time.monotonic()
+            try:
+                self.report = self.worker.start(timeout=self.budget)
+            finally:
+                self._charge(started)
 
     def __getattr__(self, fn: str):
         if fn.startswith("_"):
@@ -254,17 +316,44 @@ class Submission:
         message = {"op": "run", "name": op, "kwargs": codec.encode(kwargs)}
         return codec.decode(self._request(label or op, message, timeout)["value"])
 
+    @property
+    def budget_left(self) -> float:
+        return self.budget - self.spent
+
+    def _charge(self, started: float) -> None:
+        self.spent += time.monotonic() - started
+        if self.budget_left <= 0:
+            self.worker.stop()  # nothing of this submission keeps running once its time is spent
+
     def _request(self, fn: str, message: dict, timeout: float | None) -> dict:
         if self.report.failed:
             raise StudentError(fn, "load", self.report.failed)
+        if self.budget_left <= 0:
+            raise StudentError(fn, "budget", f"{fn} was not run: {self.label} used up its {self.budget:g} s "
+                               "of grading time (earlier calls were too slow or never returned).")
+        started = time.monotonic()
+        try:
+            return self._attempt(fn, message, timeout, started)
+        finally:
+            self._charge(started)
+
+    def _attempt(self, fn: str, message: dict, timeout: float | None, started: float) -> dict:
         if not self.worker.alive:
-            self.report = self.worker.start()
+            report = self.worker.start(timeout=self.budget_left)
+            if report.failed and self.budget_left - (time.monotonic() - started) <= 0.01:
+                raise StudentError(fn, "budget", f"{fn} was not run: {self.label} used up its {self.budget:g} s "
+                                   "of grading time while being loaded again.")
+            self.report = report
             if self.report.failed:
                 raise StudentError(fn, "load", self.report.failed)
         limit = timeout or self.call_timeout
+        left = self.budget_left - (time.monotonic() - started)
         try:
-            reply = self.worker.request(message, limit)
+            reply = self.worker.request(message, min(limit, max(left, 0.0)))
         except WorkerLost as lost:
+            if lost.kind == "timeout" and left < limit:
+                raise StudentError(fn, "budget", f"{fn} did not return before {self.label} used up its "
+                                   f"{self.budget:g} s of grading time.") from None
             if lost.kind == "timeout":
                 raise StudentError(fn, "timeout", f"{fn} did not return within {limit:g} s "
                                    "(an endless loop, or far too slow).") from None
@@ -364,11 +453,17 @@ def _run(namespace: dict, message: dict) -> dict:
     return {"ok": True, "value": codec.encode(op(namespace, **codec.decode(message["kwargs"])))}
 
 
+def _load(message: dict, namespace: dict, fds: tuple[int, int]) -> dict:
+    # confinement first, inside this process, before any of the submission's code runs (see sandbox)
+    confined = sandbox.confine(message.get("sandbox"), keep_fds=fds)
+    return {**_execute_cells(message["cells"], namespace), "sandbox": confined}
+
+
 def serve(recv_fd: int, send_fd: int) -> None:
     """The child's loop: one request in, one reply out, until the parent closes the pipe."""
     recv = os.fdopen(recv_fd, "rb", buffering=0)
     namespace: dict = {"__name__": "submission", "__builtins__": __builtins__}
-    handlers = {"load": lambda m: _execute_cells(m["cells"], namespace),
+    handlers = {"load": lambda m: _load(m, namespace, (recv_fd, send_fd)),
                 "call": lambda m: _call(namespace, m), "run": lambda m: _run(namespace, m)}
     while True:
         header = _read_exact(recv, 4)
