@@ -4,21 +4,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from rich.console import Console
 
-from autograder import __version__, report
+from autograder import __version__, demo, report
 from autograder.grade import ROOT, GraderError, grade, start_reference
-
-SAMPLES = Path(__file__).resolve().parent / "samples"
-
-
-def demo_submissions() -> list[Path]:
-    """The reference (100), the released stub (0), and the bundled buggy samples."""
-    return [ROOT / "reference" / "ps1" / "ps1.ipynb", ROOT / "assignments" / "ps1" / "ps1.ipynb",
-            *sorted(SAMPLES.glob("*.py"))]
-
 
 def cmd_grade(args, console: Console) -> int:
     for path in map(Path, args.submission):
@@ -105,9 +97,10 @@ def cmd_export(args, console: Console) -> int:
 def cmd_demo(args, console: Console) -> int:
     reference = start_reference()
     try:
-        for path in demo_submissions():
-            console.rule(str(path.relative_to(ROOT)))
-            report.terminal(grade(path, reference=reference), console)
+        with tempfile.TemporaryDirectory(prefix="ag-demo-") as workdir:
+            for path in demo.samples(Path(workdir)):
+                console.rule(path.name if path.parent == Path(workdir) else str(path.relative_to(ROOT)))
+                report.terminal(grade(path, reference=reference), console)
     finally:
         reference.close()
     return 0

@@ -1,6 +1,7 @@
 """Grade one submission: load it, start its worker, run the grading suite, collect a Result."""
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 import time
@@ -30,7 +31,8 @@ def start_reference(path: Path = REFERENCE, *, spawn=None) -> Submission:
     if not path.exists():
         raise GraderError(f"the reference solution {path} is missing; set AUTOGRADER_REFERENCE to its path.")
     launcher = {"spawn": spawn} if spawn is not None else {}
-    reference = Submission(load(path).cells, label="the reference solution", **launcher)
+    # the reference serves a whole class: no per-submission time budget
+    reference = Submission(load(path).cells, label="the reference solution", budget=math.inf, **launcher)
     if reference.report.failed or reference.report.errors:
         problem = reference.report.failed or reference.report.errors[0]
         reference.close()
@@ -96,6 +98,7 @@ def grade(path: str | Path, *, reference: Submission | None = None, seed: int | 
             result.load_errors = student.report.errors
             result.load_failed = student.report.failed
             result.student_output = student.output()
+            result.sandbox = student.report.sandbox
         finally:
             student.close()
             if own_reference:

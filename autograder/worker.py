@@ -31,7 +31,6 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 CALL_TIMEOUT = 20.0  # seconds of wall clock for one call
 LOAD_TIMEOUT = 120.0  # a notebook may train a small model at top level
 SUBMISSION_BUDGET = 300.0  # seconds of wall clock for all of one submission's calls (loads included)
-REFERENCE_LABEL = "the reference solution"  # grade.start_reference's label: no budget by default
 OUTPUT_LIMIT = 4096  # characters of the student's own output shown back (the file is capped by sandbox)
 
 
@@ -282,9 +281,7 @@ class Submission:
                  spawn=spawn_process, budget: float | None = None, settings: sandbox.Settings | None = None):
         self.label = label
         self.call_timeout = call_timeout
-        if budget is None:
-            budget = math.inf if label == REFERENCE_LABEL else SUBMISSION_BUDGET
-        self.budget = budget
+        self.budget = SUBMISSION_BUDGET if budget is None else budget
         self.spent = 0.0  # seconds of wall clock used by this submission's requests so far
         self.worker = Worker(cells, load_timeout=load_timeout, spawn=spawn, settings=settings)
         # a submission that could not even be read starts no process; every call reports why

@@ -35,15 +35,15 @@ def lost(result) -> set[str]:
     return {fn for fn, (earned, possible) in result.by_function().items() if earned < possible}
 
 
-def test_reference_scores_100(reference):
-    result = grade(REFERENCE_NB, reference=reference)
+def test_reference_scores_100(reference, spawn):
+    result = grade(REFERENCE_NB, reference=reference, spawn=spawn)
     failures = [(t.name, t.output) for t in result.tests if t.status not in ("passed", "skipped")]
     assert failures == []
     assert (result.score, result.max_score) == (100, 100)
 
 
-def test_suite_points_match_the_notebook_and_spec(reference):
-    result = grade(REFERENCE_NB, reference=reference)
+def test_suite_points_match_the_notebook_and_spec(reference, spawn):
+    result = grade(REFERENCE_NB, reference=reference, spawn=spawn)
     table = result.by_function()
     assert list(table) == FUNCTIONS
     assert {fn: possible for fn, (_, possible) in table.items()} == notebook_points()
@@ -53,8 +53,8 @@ def test_suite_points_match_the_notebook_and_spec(reference):
     assert visible == set(FUNCTIONS), "every function has a public test, the check the release shows"
 
 
-def test_stub_scores_0_with_clean_messages(reference):
-    result = grade(RELEASE_NB, reference=reference)
+def test_stub_scores_0_with_clean_messages(reference, spawn):
+    result = grade(RELEASE_NB, reference=reference, spawn=spawn)
     assert result.score == 0 and result.max_score == 100
     assert result.load_errors == [] and result.load_failed == ""
     for t in result.tests:
@@ -65,8 +65,8 @@ def test_stub_scores_0_with_clean_messages(reference):
 
 
 @pytest.mark.parametrize("path", CORRECT, ids=[p.stem for p in CORRECT])
-def test_correct_variants_score_100(reference, path):
-    result = grade(path, reference=reference)
+def test_correct_variants_score_100(reference, spawn, path):
+    result = grade(path, reference=reference, spawn=spawn)
     assert [(t.name, t.output) for t in result.tests if t.status not in ("passed", "skipped")] == []
     assert result.score == 100
 
@@ -77,10 +77,10 @@ def test_there_are_enough_correct_variants_and_bugs():
 
 
 @pytest.mark.parametrize("bug", BUGS, ids=[b.name for b in BUGS])
-def test_each_bug_loses_points_exactly_where_it_breaks(reference, bug, tmp_path):
+def test_each_bug_loses_points_exactly_where_it_breaks(reference, spawn, bug, tmp_path):
     path = tmp_path / f"{bug.name}.py"
     path.write_text((SUBMISSIONS / "correct" / "base.py").read_text() + "\n\n" + bug.source + "\n")
-    result = grade(path, reference=reference)
+    result = grade(path, reference=reference, spawn=spawn)
     assert lost(result) == set(bug.breaks), [(t.name, t.output) for t in result.tests if t.status == "failed"]
     for t in result.tests:
         if t.status == "failed":
@@ -110,17 +110,17 @@ def test_missing_path_is_a_grader_failure_with_a_sentence(tmp_path):
     assert "no such file or folder" in proc.stdout
 
 
-def test_broken_notebook_scores_0_and_says_why(reference, tmp_path):
+def test_broken_notebook_scores_0_and_says_why(reference, spawn, tmp_path):
     path = tmp_path / "ps1.ipynb"
     path.write_text("{ this is not json")
-    result = grade(path, reference=reference)
+    result = grade(path, reference=reference, spawn=spawn)
     assert result.score == 0
     assert "is not a readable Jupyter notebook" in result.load_failed
     assert all("is not a readable Jupyter notebook" in t.output for t in result.tests if t.status == "failed")
 
 
-def test_same_seed_same_grade_and_seed_is_recorded(reference):
+def test_same_seed_same_grade_and_seed_is_recorded(reference, spawn):
     path = CORRECT[0]
-    a = grade(path, reference=reference)
-    b = grade(path, reference=reference, seed=a.seed)
+    a = grade(path, reference=reference, spawn=spawn)
+    b = grade(path, reference=reference, seed=a.seed, spawn=spawn)
     assert a.seed == b.seed and [t.score for t in a.tests] == [t.score for t in b.tests]

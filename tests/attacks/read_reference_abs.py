@@ -1,14 +1,18 @@
-"""Read the solution by absolute paths: /work/main/reference, $AUTOGRADER_REFERENCE, the project's correct test submission."""
+"""Read the solution by absolute paths: the grading checkout's reference/ and tests/ (found from the
+autograder package's location), $AUTOGRADER_REFERENCE, and Gradescope's /autograder/source.
+
+Other copies of the solution elsewhere on the machine are out of this attack's scope: the sandbox hides the
+checkout it grades with, and SECURITY.md tells deployers to keep no other readable copy (or to list it in
+AUTOGRADER_HIDE)."""
 # uses: _solution
 import glob
 import os
 import subprocess
 
-_paths = ["/work/main/reference/ps1/ps1.ipynb", os.environ.get("AUTOGRADER_REFERENCE", ""),
-          "/work/main/tests/submissions/correct/base.py", "/autograder/source/reference/ps1/ps1.ipynb"]
-_paths += glob.glob("/*/*/reference/ps1/ps1.ipynb") + glob.glob("/*/*/tests/submissions/correct/*.py")
 _pkg = os.path.dirname(os.path.dirname(__import__("autograder").__file__))
-_paths += [os.path.join(_pkg, "tests", "submissions", "correct", "base.py")]
+_paths = [os.path.join(_pkg, "reference", "ps1", "ps1.ipynb"), os.environ.get("AUTOGRADER_REFERENCE", ""),
+          "/autograder/source/reference/ps1/ps1.ipynb"]
+_paths += glob.glob(os.path.join(_pkg, "tests", "submissions", "correct", "*.py"))
 for _path in filter(None, _paths):
     _text = _read(_path)
     if _text is None:  # a different process might see more: try cat as well
