@@ -42,7 +42,7 @@ class Spy:
 
         def init(sub, *args, **kwargs):
             original_init(sub, *args, **kwargs)
-            if sub.label != worker.REFERENCE_LABEL:
+            if sub.label != "the reference solution":
                 spy.reports.append(dict(sub.report.sandbox))
                 spy.student = sub
 
