@@ -27,6 +27,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -41,14 +42,28 @@ SUBMISSIONS = ROOT / "tests" / "submissions"
 MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
 
-def run(args: list[str], env: dict, log: Path) -> float:
-    """Run a command from the repository root; returns its wall-clock seconds (fails loudly)."""
-    started = time.monotonic()
+CPU: dict[str, float] = {}  # command label -> CPU seconds (user + system) of its whole process tree
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(args: list[str], env: dict, log: Path, label: str = "") -> float:
+    """Run a command from the repository root; returns its wall-clock seconds (fails loudly).
+
+    The CPU time of everything it started (kernels, workers: all are waited for, so all are counted)
+    goes to CPU[label]: unlike wall-clock time it does not grow when other work shares the machine.
+    """
+    started, cpu = time.monotonic(), _children_cpu()
     with open(log, "a") as out:
         out.write(f"\n$ {' '.join(args)}\n")
         out.flush()
         proc = subprocess.run(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     seconds = time.monotonic() - started
+    if label:
+        CPU[label] = _children_cpu() - cpu
     if proc.returncode not in (0, 3):
         sys.exit(f"{' '.join(args)} exited {proc.returncode}; see {log}")
     return seconds
@@ -170,7 +185,7 @@ def compare(n_notebooks: int, course: Path, work: Path, env: dict, log: Path) ->
 
     started = time.time()
     nb_wall = run([py, "-m", "nbgrader", "autograde", "ps1", f"--CourseDirectory.release_directory={release}"],
-                  env, log)
+                  env, log, "nbgrader")
     written = [(course / "autograded" / s / "ps1" / "ps1.ipynb").stat().st_mtime for s in notebooks]
     nb_each = intervals(written, started)
 
@@ -180,7 +195,7 @@ def compare(n_notebooks: int, course: Path, work: Path, env: dict, log: Path) ->
         shutil.rmtree(out, ignore_errors=True)
         started = time.time()
         wall = run([py, "-m", "autograder", "grade", str(course / "submitted"), "--out", str(out), "-j", str(jobs),
-                    "--no-progress"], env, log)
+                    "--no-progress"], env, log, f"j{jobs}")
         ours[jobs] = (wall, our_intervals(out, started), our_results(out))
 
     theirs = nbgrader_scores(course, notebooks)
@@ -209,8 +224,10 @@ def compare(n_notebooks: int, course: Path, work: Path, env: dict, log: Path) ->
     print(f"{'per submission, median (s)':34}{nb_median:>20.2f}{our_median:>18.2f}{statistics.median(ours[2][1]):>18.2f}")
     print(f"{'throughput (submissions/min)':34}{60 * n / nb_wall:>20.1f}{60 * n / ours[1][0]:>18.1f}"
           f"{60 * n / ours[2][0]:>18.1f}")
+    print(f"{'CPU per submission (s)':34}{CPU['nbgrader'] / n:>20.2f}{CPU['j1'] / n:>18.2f}{CPU['j2'] / n:>18.2f}")
     print(f"per-submission speed-up over nbgrader autograde (median, -j 1): {nb_median / our_median:.1f}x; "
-          f"wall clock with -j 2: {nb_wall / ours[2][0]:.1f}x")
+          f"wall clock with -j 2: {nb_wall / ours[2][0]:.1f}x; CPU time: {CPU['nbgrader'] / CPU['j1']:.1f}x less")
+    print(f"load average (1, 5, 15 min) at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print("scores: " + ("identical to nbgrader's, student by student and function by function"
                         if not mismatches else "DIFFERENT: " + "; ".join(mismatches)))
     return mismatches
@@ -223,10 +240,12 @@ def generated(count: int, work: Path, env: dict, log: Path) -> None:
     shutil.rmtree(out, ignore_errors=True)
     make_generated(folder, count)
     wall = run([sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(out), "-j", "2",
-                "--no-progress"], env, log)
+                "--no-progress"], env, log, "generated")
     graded = len(list(out.glob("*/results.json")))
     print(f"{graded} generated submissions (.py; correct, buggy, broken), full grading suite, -j 2: "
-          f"{wall:.1f} s wall clock ({60 * graded / wall:.0f} submissions per minute)")
+          f"{wall:.1f} s wall clock ({60 * graded / wall:.0f} submissions per minute), "
+          f"{CPU['generated']:.0f} s of CPU ({CPU['generated'] / graded:.2f} s per submission); load average "
+          f"{os.getloadavg()[1]:.1f} over the last 5 minutes")
 
 
 if __name__ == "__main__":

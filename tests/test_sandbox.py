@@ -23,6 +23,7 @@ import pytest
 import attack_corpus
 from autograder import sandbox, worker
 from autograder.codec import Unsupported
+from autograder.grade import start_reference
 from autograder.worker import StudentError, Submission
 
 HERE = Path(__file__).resolve().parent
@@ -328,12 +329,15 @@ def test_the_submission_budget_ends_a_submission_that_hangs_everywhere():
         s.close()
 
 
-def test_the_reference_has_no_budget():
-    s = Submission([("r.py", "def f():\n    return 1\n")], label=worker.REFERENCE_LABEL)
+def test_the_reference_has_no_budget_and_a_submission_has_one():
+    reference = start_reference()
+    student = Submission([("r.py", "def f():\n    return 1\n")])
     try:
-        assert s.budget == float("inf")
+        assert reference.budget == float("inf")
+        assert student.budget == worker.SUBMISSION_BUDGET
     finally:
-        s.close()
+        reference.close()
+        student.close()
 
 
 # ------------------------------------------------------------------ user, files, network, processes
