@@ -34,6 +34,13 @@ class Graded:
     student: str
     result: Result
     nbgrader: dict = field(default_factory=dict)  # {"assignment", "timestamp", "max_score"} for a submitted/ tree
+    by_function: dict[str, tuple[float, float]] = field(init=False)  # result.by_function(), worked out once
+
+    def __post_init__(self):
+        self.by_function = self.result.by_function()
+
+    def earned(self, fn: str) -> float:
+        return self.by_function.get(fn, (0.0, 0.0))[0]
 
 
 def write_text(text: str, path: str | Path) -> None:
@@ -59,7 +66,7 @@ def functions_of(graded: list[Graded]) -> list[str]:
     """Every graded function, in the grading suite's order (the order of the first complete result)."""
     order: list[str] = []
     for g in sorted(graded, key=lambda g: -len(g.result.tests)):
-        for fn in g.result.by_function():
+        for fn in g.by_function:
             if fn not in order:
                 order.append(fn)
     return order
@@ -79,8 +86,7 @@ def grades_csv(graded: list[Graded]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["student", *functions, "total"])
     for g in sorted(graded, key=lambda g: g.student):
-        table = g.result.by_function()
-        writer.writerow([g.student, *(_num(table.get(fn, (0.0, 0.0))[0]) for fn in functions), _num(g.result.score)])
+        writer.writerow([g.student, *(_num(g.earned(fn)) for fn in functions), _num(g.result.score)])
     return out.getvalue()
 
 
@@ -88,7 +94,7 @@ def grades_max_row(graded: list[Graded]) -> dict[str, float]:
     """{function: points possible} and "total", as graded (a skipped CUDA case leaves the total at 100)."""
     most: dict[str, float] = {}
     for g in graded:
-        for fn, (_, possible) in g.result.by_function().items():
+        for fn, (_, possible) in g.by_function.items():
             most[fn] = max(most.get(fn, 0.0), possible)
     most["total"] = max((g.result.max_score for g in graded), default=0.0)
     return most
@@ -240,7 +246,7 @@ def terminal_summary(graded: list[Graded], console: Console, *, title: str = "Cl
     means.add_column("of", justify="right")
     most = grades_max_row(graded)
     for fn in functions_of(graded):
-        earned = statistics.fmean(g.result.by_function().get(fn, (0.0, 0.0))[0] for g in graded)
+        earned = statistics.fmean(g.earned(fn) for g in graded)
         means.add_row(fn, f"{earned:.2f}", _num(most.get(fn, 0.0)))
     console.print(means)
     missed = most_missed(graded)
@@ -263,7 +269,7 @@ def summary_png(graded: list[Graded], path: str | Path) -> None:
     top = max((g.result.max_score for g in graded), default=100.0) or 100.0
     functions = functions_of(graded)
     most = grades_max_row(graded)
-    means = [statistics.fmean(g.result.by_function().get(fn, (0.0, 0.0))[0] for g in graded) if graded else 0.0
+    means = [statistics.fmean(g.earned(fn) for g in graded) if graded else 0.0
              for fn in functions]
     fig = Figure(figsize=(12, max(4.5, 0.32 * len(functions) + 1.5)), layout="constrained")
     FigureCanvasAgg(fig)

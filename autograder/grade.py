@@ -48,6 +48,17 @@ def quiet():
         yield sink
 
 
+def one_thread():
+    """NumPy's BLAS and PyTorch's OpenMP run on one thread while grading (threadpoolctl sets both).
+
+    The oracle's arrays are tiny, and idle BLAS and OpenMP threads spin, taking the cores that the
+    workers (and a class's other grading jobs) need: 200 submissions with -j 2 took about a quarter
+    longer with them. The caller's setting comes back after (grade_cell runs inside a student's kernel)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
 def run_suite(student: Submission, reference: Submission, seed: int,
               functions: set[str] | None = None) -> GradingPlugin:
     plugin = GradingPlugin(student, reference, seed, functions)
@@ -56,7 +67,7 @@ def run_suite(student: Submission, reference: Submission, seed: int,
     args = [str(SUITE), "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:unraisableexception",
             "-p", "no:logging", "--assert=plain",
             "-c", os.devnull, "--rootdir", str(SUITE), "-W", "ignore::DeprecationWarning"]
-    with quiet() as log:
+    with quiet() as log, one_thread():
         code = pytest.main(args, plugins=[plugin])
     if plugin.collect_errors or code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         detail = "; ".join(plugin.collect_errors) or log.getvalue()[-2000:]

@@ -176,19 +176,45 @@ def _bits(n_bits: int):
     return ((codes.unsqueeze(1) >> torch.arange(n_bits)) & 1).to(torch.float32)
 
 
+def _batch_record(bits: np.ndarray | None, prob: np.ndarray | None, n_bits: int) -> dict:
+    """The row ids (binary values) of a batch's bit strings and the mean BCE of the model's output on
+    them against their majority labels (torch's BCE: each log clamped at -100)."""
+    if bits is None:
+        return {}
+    try:
+        bits = bits.astype(np.float64).reshape(-1, n_bits)
+    except ValueError:  # an odd batch: the parent sees its rows, no strings, no loss
+        return {}
+    record = {"rows": int(bits.shape[0]), "ids": np.rint(bits @ (2.0 ** np.arange(n_bits))).astype(np.int64)}
+    if prob is not None and prob.size == bits.shape[0]:
+        target = bits.sum(axis=1) > n_bits / 2
+        p = prob.astype(np.float64).reshape(-1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_p = np.maximum(np.log(p), -100.0)
+            log_q = np.maximum(np.log1p(-p), -100.0)
+        record["loss"] = float(-np.mean(np.where(target, log_p, log_q)))
+    return record
+
+
 def _grader_model_class():
     import torch
-    import torch.nn.functional as F
     from torch import nn
+
+    def snapshot(t) -> np.ndarray | None:
+        try:
+            return t.detach().to("cpu").numpy().copy()  # a copy: the student may reuse the tensor in place
+        except (RuntimeError, TypeError):  # a dtype NumPy lacks: no strings, no loss for this batch
+            return None
 
     class GraderModel(nn.Module):
         """Linear(n_bits, 1) + sigmoid, flattened to (B,), that records every batch it sees.
 
         For each forward call it records the rows, the devices of the input and of the
-        parameters, the row ids of the bit strings (their binary value), whether autograd was
-        on, and the mean BCE of its own output against the true majority labels of those rows,
-        computed before any update can happen. A backward hook marks the batches whose output
-        received a gradient: those are the training batches.
+        parameters, whether autograd was on, and copies of the batch and of the output; a
+        backward hook marks the batches whose output received a gradient: those are the
+        training batches. records() adds, for each batch, the row ids of its bit strings (their
+        binary value) and the mean BCE of the output against their majority labels, i.e. the loss
+        before any update could happen (computed once training is over, to keep each step cheap).
         """
 
         def __init__(self, n_bits: int, weight, bias):
@@ -198,7 +224,7 @@ def _grader_model_class():
             with torch.no_grad():
                 self.linear.weight.copy_(torch.as_tensor(np.asarray(weight, dtype=np.float32)).reshape(1, n_bits))
                 self.linear.bias.copy_(torch.as_tensor(np.asarray(bias, dtype=np.float32)).reshape(1))
-            self.records: list[dict] = []
+            self._seen: list[tuple[dict, np.ndarray | None, np.ndarray | None]] = []
 
         def forward(self, x):
             out = torch.sigmoid(self.linear(x)).reshape(-1)
@@ -207,21 +233,13 @@ def _grader_model_class():
                       "param_device": self.linear.weight.device.type,
                       "grad_enabled": bool(torch.is_grad_enabled()), "backward": False,
                       "ids": np.zeros(0, dtype=np.int64), "loss": float("nan")}
-            try:
-                bits = x.detach().to("cpu", torch.float64).reshape(-1, self.n_bits)
-                record["rows"] = int(bits.shape[0])  # bit strings, whatever the batch's shape
-                powers = 2.0 ** torch.arange(self.n_bits, dtype=torch.float64)
-                record["ids"] = (bits @ powers).round().to(torch.int64).numpy()
-                target = (bits.sum(dim=1) > self.n_bits / 2).to(torch.float64)
-                prob = out.detach().to("cpu", torch.float64).reshape(-1)
-                if prob.shape == target.shape:
-                    record["loss"] = float(F.binary_cross_entropy(prob, target))
-            except Exception:  # noqa: BLE001  (an odd batch: the parent sees its rows, no strings, no loss)
-                pass
-            self.records.append(record)
+            self._seen.append((record, snapshot(x), snapshot(out)))
             if out.requires_grad:
                 out.register_hook(lambda grad, record=record: record.__setitem__("backward", True))
             return out
+
+        def records(self) -> list[dict]:
+            return [{**record, **_batch_record(bits, prob, self.n_bits)} for record, bits, prob in self._seen]
 
     return GraderModel
 
@@ -256,7 +274,7 @@ def train_run(ns: dict, n_bits: int, device: str, weight, bias, repeats: int = 1
         if type(losses) is tuple:
             losses = list(losses)
         w, b = _params(model)
-        runs.append({"losses": losses, "weight": w, "bias": b, "batches": model.records})
+        runs.append({"losses": losses, "weight": w, "bias": b, "batches": model.records()})
     return {"missing": False, "runs": runs}
 
 

@@ -1,4 +1,5 @@
 # PS1 -- written the "one example at a time" way: loops over rows / examples, ufuncs with where=,
+# training batches staged in one reused buffer,
 # and the network gradients accumulated example by example (then averaged).
 
 import math
@@ -232,14 +233,19 @@ def train(model, X, y, *, device, epochs=20, batch_size=64, lr=0.5, seed=0):
     criterion = nn.BCELoss()
     n = len(X)
     n_batches = math.ceil(n / batch_size)
+    # every batch is copied into the same two buffers (as a loop over a pinned staging area would)
+    x_buffer = torch.empty(batch_size, X.shape[1], device=device)
+    y_buffer = torch.empty(batch_size, device=device)
     losses = []
     for epoch in range(epochs):
         order = torch.randperm(n, generator=gen)
         loss_sum = 0.0
         for k in range(n_batches):
             sel = order[k * batch_size:(k + 1) * batch_size]
-            xb = X[sel].to(device)
-            yb = y[sel].to(device)
+            xb = x_buffer[:sel.numel()]
+            yb = y_buffer[:sel.numel()]
+            xb.copy_(X[sel])
+            yb.copy_(y[sel])
             opt.zero_grad()
             loss = criterion(model(xb).reshape(yb.shape), yb)
             loss_sum += loss.item() * sel.numel()
