@@ -202,7 +202,7 @@ def _grader_model_class():
 
     def snapshot(t) -> np.ndarray | None:
         try:
-            return t.detach().to("cpu").numpy().copy()  # a copy: the student may reuse the tensor in place
+            return t.detach().to("cpu", copy=True).numpy()  # a copy: the student may reuse the tensor in place
         except (RuntimeError, TypeError):  # a dtype NumPy lacks: no strings, no loss for this batch
             return None
 

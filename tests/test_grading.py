@@ -126,29 +126,28 @@ def test_same_seed_same_grade_and_seed_is_recorded(reference, spawn):
     assert a.seed == b.seed and [t.score for t in a.tests] == [t.score for t in b.tests]
 
 
-def test_grading_runs_on_one_thread_and_gives_the_caller_its_threads_back(reference, spawn):
-    """The oracle's tiny tensors run on one thread (idle OpenMP threads spin and take the workers' cores);
-    the setting of the process that grades (a student's kernel, for grade_cell) is left as it was."""
-    import pytest as _pytest
+def test_grading_runs_on_one_thread_and_gives_the_caller_its_threads_back(reference, spawn, monkeypatch):
+    """The oracle's tiny arrays run on one thread, BLAS and OpenMP alike (idle threads spin and take the
+    workers' cores); the setting of the process that grades (a student's kernel, for grade_cell) is left as it was."""
     import torch
+    from threadpoolctl import threadpool_info
 
     seen = []
 
     class Probe:
-        @_pytest.hookimpl(hookwrapper=True)
+        @pytest.hookimpl(hookwrapper=True)
         def pytest_runtest_call(self, item):
-            seen.append(torch.get_num_threads())
+            seen.append((torch.get_num_threads(), *(pool["num_threads"] for pool in threadpool_info())))
             yield
 
+    main = pytest.main
+    monkeypatch.setattr(pytest, "main", lambda args, plugins: main(args, plugins=[*plugins, Probe()]))
     before = torch.get_num_threads()
     torch.set_num_threads(3)
     try:
-        main = _pytest.main
-        with _pytest.MonkeyPatch.context() as mp:
-            mp.setattr(_pytest, "main", lambda args, plugins: main(args, plugins=[*plugins, Probe()]))
-            result = grade(CORRECT[0], reference=reference, spawn=spawn, functions={"sigmoid"})
-        assert result.score == result.max_score > 0
-        assert seen and set(seen) == {1}
+        result = grade(CORRECT[0], reference=reference, spawn=spawn, functions={"sigmoid"})
         assert torch.get_num_threads() == 3
     finally:
         torch.set_num_threads(before)
+    assert result.score == result.max_score > 0
+    assert seen and {n for threads in seen for n in threads} == {1}
