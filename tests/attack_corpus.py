@@ -17,7 +17,7 @@ ROOT = HERE.parent
 ATTACKS = HERE / "attacks"
 MARKER = "ag-attack-marker"  # the start of each attack's ATTACK_TOKEN
 
-# SPEC.md's functions and their parameters (checked against SPEC.md by test_sandbox when it is at hand)
+# SPEC's functions and their parameters (checked against docs/ps1-spec.md by test_sandbox)
 SPEC_FUNCTIONS = {
     "sigmoid": "x", "sigmoid_grad": "s", "softmax": "x", "softmax_jacobian": "s",
     "one_hot": "labels, num_classes", "binary_cross_entropy": "o, t", "cross_entropy": "y_hat, y",
@@ -31,11 +31,9 @@ SPEC_FUNCTIONS = {
 }
 
 
-def spec_path() -> Path | None:
-    for candidate in (ROOT.parent / "shared" / "SPEC.md", Path("/work/shared/SPEC.md")):
-        if candidate.exists():
-            return candidate
-    return None
+def spec_path() -> Path:
+    """The project's own copy of the student API."""
+    return ROOT / "docs" / "ps1-spec.md"
 
 
 def spec_functions_from(text: str) -> dict[str, str]:
