@@ -222,15 +222,19 @@ CHECK_SIGMOID = r'''
 s0 = sigmoid(np.array(0.0))
 assert np.isclose(s0, 0.5), f"sigmoid(0) should be 0.5; got {s0}"
 x = np.array([[-1.0, 0.0, 1.0], [2.0, -2.0, 3.0]])
+x_before = x.copy()
 s = sigmoid(x)
-assert s.shape == (2, 3), f"sigmoid should keep the shape (2, 3); got {s.shape}"
-assert np.allclose(s[0], [0.26894142, 0.5, 0.73105858]), f"sigmoid([-1, 0, 1]) should be [0.269, 0.5, 0.731]; got {s[0]}"
-assert np.allclose(s + sigmoid(-x), 1.0), "sigmoid(-x) should equal 1 - sigmoid(x)"
-# Any overflow / divide / invalid warning becomes an error inside this block:
+assert isinstance(s, np.ndarray) and s.shape == (2, 3), f"sigmoid should return an array shaped like x, (2, 3); got {type(s).__name__} of shape {np.shape(s)}"
+assert np.array_equal(x, x_before), f"sigmoid must not modify its input: x was {x_before.tolist()}, now {x.tolist()}"
+assert np.allclose(s[0], [0.26894142, 0.5, 0.73105858]), f"sigmoid([-1, 0, 1]) should be [0.26894, 0.5, 0.73106]; got {s[0]}"
+assert np.allclose(s + sigmoid(-x), 1.0), f"sigmoid(-x) should equal 1 - sigmoid(x); got sigmoid(x) + sigmoid(-x) = {s + sigmoid(-x)}"
+# Any overflow / divide / invalid warning becomes an error inside these blocks:
 with np.errstate(over="raise", divide="raise", invalid="raise"):
     big = sigmoid(np.array([-1e4, 1e4]))
+    big32 = sigmoid(np.array([-1e3, 1e3], dtype=np.float32))
 assert np.allclose(big, [0.0, 1.0]), f"sigmoid([-1e4, 1e4]) should be [0, 1]; got {big}"
-assert sigmoid(np.array([1.0], dtype=np.float32)).dtype == np.float32, "a float32 input should give a float32 output"
+assert np.allclose(big32, [0.0, 1.0]), f"sigmoid of float32 [-1e3, 1e3] should be [0, 1]; got {big32}"
+assert big32.dtype == np.float32, f"a float32 input should give a float32 output; got {big32.dtype}"
 assert sigmoid(np.array([0, 1])).dtype == np.float64, "an integer input should give a float64 output"
 '''
 
@@ -261,12 +265,18 @@ def sigmoid_grad(s):
 '''
 
 CHECK_SIGMOID_GRAD = r'''
-g = sigmoid_grad(np.array([0.5, 0.0, 1.0]))
-assert g.shape == (3,), f"sigmoid_grad should keep the shape (3,); got {g.shape}"
+s = np.array([0.5, 0.0, 1.0])
+s_before = s.copy()
+g = sigmoid_grad(s)
+assert isinstance(g, np.ndarray) and g.shape == (3,), f"sigmoid_grad should return an array shaped like s, (3,); got {type(g).__name__} of shape {np.shape(g)}"
+assert np.array_equal(s, s_before), f"sigmoid_grad must not modify its input: s was {s_before.tolist()}, now {s.tolist()}"
 assert np.allclose(g, [0.25, 0.0, 0.0]), f"sigmoid_grad([0.5, 0, 1]) should be [0.25, 0, 0]; got {g}"
 g0 = sigmoid_grad(sigmoid(np.array(0.0)))
 assert np.isclose(g0, 0.25), f"the sigmoid's slope at x = 0 should be 0.25; got {g0}"
-assert np.allclose(sigmoid_grad(np.array([0.2])), [0.16]), "sigmoid_grad(0.2) should be 0.2 * 0.8 = 0.16 (it takes the output s, not x)"
+g2 = sigmoid_grad(np.array([0.2]))
+assert np.allclose(g2, [0.16]), f"sigmoid_grad([0.2]) should be [0.16] (it takes the output s = 0.2, not x); got {g2}"
+g32 = sigmoid_grad(np.array([0.5, 0.2], dtype=np.float32))
+assert g32.dtype == np.float32, f"a float32 input should give a float32 output; got {g32.dtype}"
 '''
 
 PLOT_SIGMOID = r'''
@@ -359,18 +369,25 @@ def softmax(x):
 
 CHECK_SOFTMAX = r'''
 p = softmax(np.array([1.0, 2.0, 3.0]))
-assert p.shape == (3,), f"softmax of a 1-D array should keep its shape (3,); got {p.shape}"
-assert np.allclose(p, [0.09003057, 0.24472847, 0.66524096]), f"softmax([1, 2, 3]) should be [0.0900, 0.2447, 0.6652]; got {p}"
+assert isinstance(p, np.ndarray) and p.shape == (3,), f"softmax of a 1-D array should keep its shape (3,); got {type(p).__name__} of shape {np.shape(p)}"
+assert np.allclose(p, [0.09003057, 0.24472847, 0.66524096]), f"softmax([1, 2, 3]) should be [0.09003, 0.24473, 0.66524]; got {p}"
 x = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])
+x_before = x.copy()
 s = softmax(x)
-assert s.shape == (2, 3), f"softmax should keep the shape (2, 3); got {s.shape}"
+assert np.array_equal(x, x_before), f"softmax must not modify its input: x was {x_before.tolist()}, now {x.tolist()}"
+assert isinstance(s, np.ndarray) and s.shape == (2, 3), f"softmax should keep the shape (2, 3); got {type(s).__name__} of shape {np.shape(s)}"
 assert np.allclose(s.sum(axis=1), 1.0), f"every row of a softmax should sum to 1; got row sums {s.sum(axis=1)}"
 assert np.allclose(s[1], 1 / 3), f"equal logits should give equal probabilities 1/3; got {s[1]}"
-assert np.allclose(s[0], p), "each row should be the softmax of that row alone"
+assert np.allclose(s[0], p), f"each row should be the softmax of that row alone: row 0 should be {p}; got {s[0]}"
 assert np.allclose(softmax(x + 100.0), s), "adding a constant to every logit should not change the softmax"
+# Any overflow / divide / invalid warning becomes an error inside this block:
 with np.errstate(over="raise", divide="raise", invalid="raise"):
     big = softmax(np.array([[1e4, 0.0, -1e4]]))
+    # two rows far apart: each row needs its own maximum
+    far = softmax(np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -1001.0, -1002.0]]))
 assert np.allclose(big, [[1.0, 0.0, 0.0]]), f"softmax([1e4, 0, -1e4]) should be [1, 0, 0]; got {big}"
+expected = [[0.09003057, 0.24472847, 0.66524096], [0.66524096, 0.24472847, 0.09003057]]
+assert np.allclose(far, expected), f"rows 1000 apart should each be a softmax of their own: expected {expected}; got {far.tolist()}"
 assert softmax(np.array([1.0, 2.0], dtype=np.float32)).dtype == np.float32, "a float32 input should give a float32 output"
 '''
 
@@ -455,15 +472,19 @@ def softmax_jacobian(s):
 
 CHECK_SOFTMAX_JACOBIAN = r'''
 J = softmax_jacobian(np.array([0.5, 0.5]))
-assert J.shape == (2, 2), f"the Jacobian of a length-2 softmax should be (2, 2); got {J.shape}"
-assert np.allclose(J, [[0.25, -0.25], [-0.25, 0.25]]), f"softmax_jacobian([0.5, 0.5]) should be [[0.25, -0.25], [-0.25, 0.25]]; got {J}"
+assert isinstance(J, np.ndarray) and J.shape == (2, 2), f"the Jacobian of a length-2 softmax should be a (2, 2) array; got {type(J).__name__} of shape {np.shape(J)}"
+assert np.allclose(J, [[0.25, -0.25], [-0.25, 0.25]]), f"softmax_jacobian([0.5, 0.5]) should be [[0.25, -0.25], [-0.25, 0.25]]; got {J.tolist()}"
 s = np.array([0.2, 0.3, 0.5])
+s_before = s.copy()
 J = softmax_jacobian(s)
+assert np.array_equal(s, s_before), f"softmax_jacobian must not modify its input: s was {s_before.tolist()}, now {s.tolist()}"
 assert J.shape == (3, 3), f"the Jacobian of a length-3 softmax should be (3, 3); got {J.shape}"
 assert np.isclose(J[0, 0], 0.2 * 0.8), f"J[0, 0] should be s_0 (1 - s_0) = 0.16; got {J[0, 0]}"
 assert np.isclose(J[0, 2], -0.2 * 0.5), f"J[0, 2] should be -s_0 s_2 = -0.1; got {J[0, 2]}"
-assert np.allclose(J, J.T), "the softmax Jacobian should be symmetric"
-assert np.allclose(J.sum(axis=1), 0.0), "every row of the softmax Jacobian should sum to 0"
+assert np.allclose(J, J.T), f"the softmax Jacobian should be symmetric; got {J.tolist()}"
+assert np.allclose(J.sum(axis=1), 0.0), f"every row of the softmax Jacobian should sum to 0; got row sums {J.sum(axis=1)}"
+J32 = softmax_jacobian(s.astype(np.float32))
+assert J32.dtype == np.float32, f"a float32 input should give a float32 output; got {J32.dtype}"
 '''
 
 # ------------------------------------------------------------------ part 2: losses
@@ -503,10 +524,12 @@ def one_hot(labels, num_classes):
 '''
 
 CHECK_ONE_HOT = r'''
-Y = one_hot(np.array([0, 2]), 3)
-assert Y.shape == (2, 3), f"one_hot([0, 2], 3) should have shape (2, 3); got {Y.shape}"
-assert np.array_equal(Y, [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]), f"one_hot([0, 2], 3) should be [[1, 0, 0], [0, 0, 1]]; got {Y}"
+labels = np.array([0, 2])
+Y = one_hot(labels, 3)
+assert isinstance(Y, np.ndarray) and Y.shape == (2, 3), f"one_hot([0, 2], 3) should be an array of shape (2, 3); got {type(Y).__name__} of shape {np.shape(Y)}"
+assert np.array_equal(Y, [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]), f"one_hot([0, 2], 3) should be [[1, 0, 0], [0, 0, 1]]; got {Y.tolist()}"
 assert Y.dtype == np.float64, f"one_hot should return float64; got {Y.dtype}"
+assert labels.tolist() == [0, 2], f"one_hot must not modify its input: labels was [0, 2], now {labels.tolist()}"
 for bad in ([3], [-1]):
     try:
         one_hot(np.array(bad), 3)
@@ -558,10 +581,17 @@ def binary_cross_entropy(o, t):
 '''
 
 CHECK_BCE = r'''
-loss = binary_cross_entropy(np.array([0.5, 0.5]), np.array([1.0, 0.0]))
-assert np.isclose(loss, np.log(2)), f"predicting 0.5 should cost log 2 = 0.6931 per example; got {loss}"
-loss = binary_cross_entropy(np.array([0.9, 0.2]), np.array([1.0, 0.0]))
-assert np.isclose(loss, 0.16425203), f"BCE([0.9, 0.2], [1, 0]) = -(log 0.9 + log 0.8) / 2 = 0.16425; got {loss}"
+o, t = np.array([0.5, 0.5]), np.array([1.0, 0.0])
+loss = binary_cross_entropy(o, t)
+assert np.ndim(loss) == 0, f"binary_cross_entropy should return a float (a scalar); got {type(loss).__name__} of shape {np.shape(loss)}"
+assert np.isclose(loss, np.log(2)), f"predicting 0.5 should cost log 2 = 0.69315 per example; got {loss}"
+o, t = np.array([0.9, 0.2]), np.array([1.0, 0.0])
+loss = binary_cross_entropy(o, t)
+assert np.isclose(loss, 0.16425203), f"BCE([0.9, 0.2], [1, 0]) = -(log 0.9 + log 0.8) / 2 = 0.16425 (a mean over the 2 examples); got {loss}"
+assert o.tolist() == [0.9, 0.2] and t.tolist() == [1.0, 0.0], f"binary_cross_entropy must not modify its inputs: o, t are now {o.tolist()}, {t.tolist()}"
+loss1 = binary_cross_entropy(np.array([0.9]), np.array([1.0]))
+assert np.isclose(loss1, -np.log(0.9)), f"one example: BCE([0.9], [1]) should be -log 0.9 = 0.10536; got {loss1}"
+# Any overflow / divide / invalid warning becomes an error inside this block:
 with np.errstate(over="raise", divide="raise", invalid="raise"):
     wrong = binary_cross_entropy(np.array([0.0]), np.array([1.0]))
     right = binary_cross_entropy(np.array([1.0, 0.0]), np.array([1.0, 0.0]))
@@ -602,9 +632,17 @@ CHECK_CE = r'''
 y_hat = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]])
 y = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
 loss = cross_entropy(y_hat, y)
+assert np.ndim(loss) == 0, f"cross_entropy should return a float (a scalar); got {type(loss).__name__} of shape {np.shape(loss)}"
 assert np.isclose(loss, 0.28990925), f"CE should be -(log 0.7 + log 0.8) / 2 = 0.28991 (a mean over rows); got {loss}"
+assert y_hat[0].tolist() == [0.7, 0.2, 0.1] and y[0].tolist() == [1.0, 0.0, 0.0], "cross_entropy must not modify its inputs"
 loss1 = cross_entropy(y_hat[:1], y[:1])
 assert np.isclose(loss1, -np.log(0.7)), f"one row: CE should be -log 0.7 = 0.35667; got {loss1}"
+# Raschka's worked example (STAT 453, lecture 8): 4 examples, 3 classes, labels 0, 1, 2, 2
+Y = np.eye(3)[[0, 1, 2, 2]]
+A = np.array([[0.3792, 0.3104, 0.3104], [0.3072, 0.4147, 0.2780], [0.4263, 0.2248, 0.3490], [0.2668, 0.2978, 0.4354]])
+loss = cross_entropy(A, Y)
+assert np.isclose(loss, 0.93351623), f"the mean of the per-example losses [0.9697, 0.8802, 1.0527, 0.8315] is 0.9335; got {loss}"
+# Any overflow / divide / invalid warning becomes an error inside this block:
 with np.errstate(over="raise", divide="raise", invalid="raise"):
     wrong = cross_entropy(np.array([[0.0, 1.0]]), np.array([[1.0, 0.0]]))
 assert np.isclose(wrong, 100.0), f"probability 0 for the correct class should cost 100 (clamped log); got {wrong}"
@@ -643,11 +681,15 @@ def softmax_cross_entropy(logits, y):
 
 CHECK_SCE = r'''
 loss = softmax_cross_entropy(np.array([[1.0, 2.0, 3.0]]), np.array([[0.0, 0.0, 1.0]]))
+assert np.ndim(loss) == 0, f"softmax_cross_entropy should return a float (a scalar); got {type(loss).__name__} of shape {np.shape(loss)}"
 assert np.isclose(loss, 0.40760596), f"-log softmax([1, 2, 3])[2] = -log 0.66524 = 0.40761; got {loss}"
 logits = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]])
 y = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
-expected = cross_entropy(softmax(logits), y)
-assert np.isclose(softmax_cross_entropy(logits, y), expected), f"should equal cross_entropy(softmax(logits), y) = {expected:.5f}"
+logits_before = logits.copy()
+loss = softmax_cross_entropy(logits, y)
+assert np.array_equal(logits, logits_before), f"softmax_cross_entropy must not modify its input: logits are now {logits.tolist()}"
+assert np.isclose(loss, 1.57445863), f"the mean of -log softmax([1, 2, 3])[1] = 1.40761 and -log softmax([0.5, -1, 2])[0] = 1.74131 is 1.57446; got {loss}"
+# Any overflow / divide / invalid warning becomes an error inside this block:
 with np.errstate(over="raise", divide="raise", invalid="raise"):
     big = softmax_cross_entropy(np.array([[1e4, 0.0, -1e4]]), np.array([[0.0, 1.0, 0.0]]))
 assert np.isclose(big, 1e4), f"logits [1e4, 0, -1e4] with class 1 correct should cost exactly 1e4 (no clamp); got {big}"
@@ -682,13 +724,19 @@ def softmax_cross_entropy_grad(logits, y):
 
 CHECK_SCE_GRAD = r'''
 g = softmax_cross_entropy_grad(np.array([[1.0, 2.0, 3.0]]), np.array([[0.0, 0.0, 1.0]]))
-assert g.shape == (1, 3), f"the gradient should have the logits' shape (1, 3); got {g.shape}"
-assert np.allclose(g, [[0.09003057, 0.24472847, -0.33475904]]), f"for N = 1 the gradient is softmax(z) - y; got {g}"
+assert isinstance(g, np.ndarray) and g.shape == (1, 3), f"the gradient should be an array shaped like the logits, (1, 3); got {type(g).__name__} of shape {np.shape(g)}"
+assert np.allclose(g, [[0.09003057, 0.24472847, -0.33475904]]), f"for one example the gradient should be [[0.09003, 0.24473, -0.33476]]; got {g}"
 logits = np.array([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]])
 y = np.array([[0.0, 0.0, 1.0], [0.0, 0.0, 1.0]])
+logits_before = logits.copy()
 g2 = softmax_cross_entropy_grad(logits, y)
-assert np.allclose(g2, g / 2), "with N = 2 rows each row's gradient is divided by N = 2 (the loss is a mean)"
-assert np.allclose(g2.sum(axis=1), 0.0), "each row of the gradient should sum to 0"
+assert np.array_equal(logits, logits_before), f"softmax_cross_entropy_grad must not modify its input: logits are now {logits.tolist()}"
+assert np.allclose(g2, np.vstack([g, g]) / 2), f"the same example twice (N = 2): the loss is a mean, so each row should be half the one-example gradient, {(g / 2).tolist()}; got {g2.tolist()}"
+assert np.allclose(g2.sum(axis=1), 0.0), f"each row of the gradient should sum to 0; got {g2.sum(axis=1)}"
+# Any overflow / divide / invalid warning becomes an error inside this block:
+with np.errstate(over="raise", divide="raise", invalid="raise"):
+    big = softmax_cross_entropy_grad(np.array([[1e4, 0.0, -1e4]]), np.array([[0.0, 1.0, 0.0]]))
+assert np.allclose(big, [[1.0, -1.0, 0.0]]), f"logits [1e4, 0, -1e4] with class 1 correct should give [[1, -1, 0]]; got {big}"
 '''
 
 Q_CE_GRADIENT = r"""
@@ -754,11 +802,25 @@ x = np.array([[1.0, 2.0], [3.0, 4.0]])
 t = np.array([1.0, 0.0])
 dw, db = logistic_regression_grad(x, t, np.zeros(2), 0.0)
 # with w = 0 and b = 0 every o is 0.5, so o - t = [-0.5, 0.5]
-assert np.shape(dw) == (2,), f"dw should have the shape of w, (2,); got {np.shape(dw)}"
-assert np.allclose(dw, [0.5, 0.5]), f"dw should be x^T (o - t) / N = [1, 1] / 2 = [0.5, 0.5]; got {dw}"
-assert np.ndim(db) == 0 and np.isclose(db, 0.0), f"db should be the scalar mean(o - t) = 0; got {db}"
+assert isinstance(dw, np.ndarray) and dw.shape == (2,), f"dw should be an array shaped like w, (2,); got {type(dw).__name__} of shape {np.shape(dw)}"
+assert np.allclose(dw, [0.5, 0.5]), f"dw should be [0.5, 0.5] here (the mean over the 2 examples of (o - t) x); got {dw}"
+assert np.ndim(db) == 0 and np.isclose(db, 0.0), f"db should be the scalar 0 here; got {db!r}"
+# a case where the bias matters and db is not 0
+x = np.array([[1.0, 2.0], [3.0, -1.0]])
+t = np.array([1.0, 0.0])
+w = np.array([0.5, -0.25])
+dw, db = logistic_regression_grad(x, t, w, 0.5)
+assert np.allclose(dw, [1.16820547, -0.82986594]), f"for w = [0.5, -0.25], b = 0.5: dw should be [1.16821, -0.82987]; got {dw}"
+assert np.ndim(db) == 0 and np.isclose(db, 0.26355493), f"for w = [0.5, -0.25], b = 0.5: db should be the scalar 0.26355; got {db!r}"
+assert x.tolist() == [[1.0, 2.0], [3.0, -1.0]] and t.tolist() == [1.0, 0.0] and w.tolist() == [0.5, -0.25], "logistic_regression_grad must not modify x, t or w"
 dw, db = logistic_regression_grad(x[:1], t[:1], np.zeros(2), 0.0)
-assert np.allclose(dw, [-0.5, -1.0]) and np.isclose(db, -0.5), f"one example: dw = (o - t) x = [-0.5, -1], db = -0.5; got {dw}, {db}"
+assert np.allclose(dw, [-0.5, -1.0]) and np.isclose(db, -0.5), f"one example: dw = [-0.5, -1], db = -0.5; got {dw}, {db}"
+# Any overflow / divide / invalid warning becomes an error inside this block:
+with np.errstate(over="raise", divide="raise", invalid="raise"):
+    dw, db = logistic_regression_grad(np.array([[1e4, 1.0], [-1e4, 1.0]]), np.array([0.0, 1.0]), np.array([1.0, 0.0]), 0.0)
+assert np.allclose(dw, [1e4, 0.0]) and np.isclose(db, 0.0), f"z = [1e4, -1e4] with t = [0, 1] should give dw = [10000, 0], db = 0; got {dw}, {db}"
+dw32, _ = logistic_regression_grad(x.astype(np.float32), t.astype(np.float32), w.astype(np.float32), 0.5)
+assert dw32.dtype == np.float32, f"float32 arrays with a Python float b should give float32 (a Python number never decides the dtype); got {dw32.dtype}"
 '''
 
 Q_CE_VS_MSE = r"""
@@ -831,14 +893,22 @@ x = np.array([[1.0, 2.0], [3.0, -1.0], [0.0, 0.5]])  # N = 3, Dx = 2
 W1, b1 = np.zeros((2, 4)), np.zeros(4)               # H = 4: every hidden unit outputs sigmoid(0) = 0.5
 W2, b2 = np.zeros((4, 2)), np.array([0.0, np.log(3.0)])
 y_hat = two_layer_forward(x, W1, b1, W2, b2)
-assert y_hat.shape == (3, 2), f"y_hat should have shape (N, Dy) = (3, 2); got {y_hat.shape}"
-assert np.allclose(y_hat, [[0.25, 0.75]] * 3), f"with zero weights y_hat = softmax(b2) = softmax([0, log 3]) = [0.25, 0.75] in every row; got {y_hat}"
+assert isinstance(y_hat, np.ndarray) and y_hat.shape == (3, 2), f"y_hat should be an array of shape (N, Dy) = (3, 2); got {type(y_hat).__name__} of shape {np.shape(y_hat)}"
+assert np.allclose(y_hat, [[0.25, 0.75]] * 3), f"with zero weights every row of y_hat is softmax(b2) = softmax([0, log 3]) = [0.25, 0.75]; got {y_hat.tolist()}"
+# non-zero weights and biases
 W1 = np.array([[1.0, -1.0, 0.5, 0.0], [0.0, 2.0, -1.0, 1.0]])
+b1 = np.array([0.5, -1.0, 0.25, 2.0])
 W2 = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 1.0], [0.5, 0.5]])
-y_hat = two_layer_forward(x, W1, b1, W2, b2)
-assert np.allclose(y_hat.sum(axis=1), 1.0), "every row of y_hat should sum to 1"
-expected = softmax(sigmoid(x @ W1 + b1) @ W2 + b2)
-assert np.allclose(y_hat, expected), "y_hat should be softmax(sigmoid(x W1 + b1) W2 + b2)"
+inputs = [x, W1, b1, W2, b2]
+copies = [a.copy() for a in inputs]
+y_hat = two_layer_forward(*inputs)
+assert all(np.array_equal(a, c) for a, c in zip(inputs, copies)), "two_layer_forward must not modify its inputs"
+expected = [[0.16697283, 0.83302717], [0.11813366, 0.88186634], [0.1356617, 0.8643383]]
+assert np.allclose(y_hat, expected), f"for these weights and biases y_hat should be {expected}; got {y_hat.tolist()}"
+# Any overflow / divide / invalid warning becomes an error inside this block:
+with np.errstate(over="raise", divide="raise", invalid="raise"):
+    y_big = two_layer_forward(np.array([[1e4, -1e4], [-1e4, 1e4]]), W1, b1, W2, b2)
+assert np.allclose(y_big, [[0.10923177, 0.89076823]] * 2), f"inputs of size 1e4 saturate the hidden units: y_hat should be [[0.10923, 0.89077]] * 2; got {y_big.tolist()}"
 '''
 
 GRAD_X_MD = r"""
@@ -879,20 +949,29 @@ def two_layer_grad_x(x, y, W1, b1, W2, b2):
 '''
 
 CHECK_GRAD_X = r'''
-# A network small enough to do by hand: Dx = H = 1, Dy = 2, one example at x = 0.
-# z1 = 0, h = 0.5, sigma'(z1) = 0.25; z2 = [0.5, -0.5], y_hat = [0.7311, 0.2689]; y = [1, 0]
-# dL/dz2 = [-0.2689, 0.2689]; through W2^T: -0.5379; times 0.25: -0.1345; through W1^T (= 2): -0.2689
-x, y = np.array([[0.0]]), np.array([[1.0, 0.0]])
-W1, b1 = np.array([[2.0]]), np.array([0.0])
-W2, b2 = np.array([[1.0, -1.0]]), np.array([0.0, 0.0])
-gx = two_layer_grad_x(x, y, W1, b1, W2, b2)
-assert gx.shape == (1, 1), f"dL/dx should have the shape of x, (1, 1); got {gx.shape}"
-assert np.allclose(gx, [[-0.26894142]]), f"dL/dx should be -0.26894 (see the comment above); got {gx}"
-gx2 = two_layer_grad_x(np.vstack([x, x]), np.vstack([y, y]), W1, b1, W2, b2)
-assert np.allclose(gx2, [[-0.26894142 / 2]] * 2), "with the example twice (N = 2) each row's gradient is halved: the loss is a mean"
+# A network small enough to do by hand: Dx = H = 1, Dy = 2, one example at x = -0.25.
+# z1 = 2 * (-0.25) + 0.5 = 0, h = 0.5, sigma'(z1) = 0.25; z2 = 0.5 * [0.5, -0.5] + [0.25, -0.25] = [0.5, -0.5],
+# y_hat = [0.7311, 0.2689]; y = [1, 0]. The answer is -0.13447: check it against your derivation.
+x, y = np.array([[-0.25]]), np.array([[1.0, 0.0]])
+W1, b1 = np.array([[2.0]]), np.array([0.5])
+W2, b2 = np.array([[0.5, -0.5]]), np.array([0.25, -0.25])
+inputs = [x, y, W1, b1, W2, b2]
+copies = [a.copy() for a in inputs]
+gx = two_layer_grad_x(*inputs)
+assert all(np.array_equal(a, c) for a, c in zip(inputs, copies)), "two_layer_grad_x must not modify its inputs"
+assert isinstance(gx, np.ndarray) and gx.shape == (1, 1), f"dL/dx should be an array shaped like x, (1, 1); got {type(gx).__name__} of shape {np.shape(gx)}"
+assert np.allclose(gx, [[-0.13447071]]), f"dL/dx should be [[-0.13447]] (see the comment above); got {gx.tolist()}"
+# two different examples (N = 2): the loss is their mean
+x2, y2 = np.array([[-0.25], [0.75]]), np.array([[1.0, 0.0], [0.0, 1.0]])
+gx2 = two_layer_grad_x(x2, y2, W1, b1, W2, b2)
+assert np.allclose(gx2, [[-0.06723536], [0.08390237]]), f"for x = [[-0.25], [0.75]] and labels 0, 1, dL/dx should be [[-0.06724], [0.08390]]; got {gx2.tolist()}"
 gx0 = two_layer_grad_x(np.ones((3, 2)), np.eye(2)[[0, 1, 0]], np.zeros((2, 4)), np.zeros(4), np.ones((4, 2)), np.zeros(2))
 assert gx0.shape == (3, 2), f"dL/dx should have the shape of x, (3, 2); got {gx0.shape}"
-assert np.allclose(gx0, 0.0), "with W1 = 0 the output does not depend on x, so dL/dx should be 0"
+assert np.allclose(gx0, 0.0), f"with W1 = 0 the output does not depend on x, so dL/dx should be 0; got {gx0.tolist()}"
+# Any overflow / divide / invalid warning becomes an error inside this block:
+with np.errstate(over="raise", divide="raise", invalid="raise"):
+    g_big = two_layer_grad_x(np.array([[1e4], [-1e4]]), y2, W1, b1, W2, b2)
+assert np.allclose(g_big, 0.0), f"inputs of size 1e4 saturate the hidden unit (sigma' = 0), so dL/dx should be 0; got {g_big.tolist()}"
 '''
 
 Q_TWO_LAYER_DX = r"""
@@ -962,20 +1041,31 @@ def two_layer_grads(x, y, W1, b1, W2, b2):
 '''
 
 CHECK_GRADS = r'''
-# The network of the check above: dL/dz2 = [-0.2689, 0.2689], h = 0.5, dL/dz1 = -0.1345, x = 0.
-x, y = np.array([[0.0]]), np.array([[1.0, 0.0]])
-W1, b1 = np.array([[2.0]]), np.array([0.0])
-W2, b2 = np.array([[1.0, -1.0]]), np.array([0.0, 0.0])
-grads = two_layer_grads(x, y, W1, b1, W2, b2)
-assert isinstance(grads, dict) and set(grads) == {"W1", "b1", "W2", "b2"}, "return a dict with the keys 'W1', 'b1', 'W2', 'b2'"
+# The network of the check above (one example at x = -0.25, h = 0.5, sigma'(z1) = 0.25, y_hat = [0.7311, 0.2689]).
+x, y = np.array([[-0.25]]), np.array([[1.0, 0.0]])
+W1, b1 = np.array([[2.0]]), np.array([0.5])
+W2, b2 = np.array([[0.5, -0.5]]), np.array([0.25, -0.25])
+inputs = [x, y, W1, b1, W2, b2]
+copies = [a.copy() for a in inputs]
+grads = two_layer_grads(*inputs)
+assert all(np.array_equal(a, c) for a, c in zip(inputs, copies)), "two_layer_grads must not modify its inputs"
+assert isinstance(grads, dict) and set(grads) == {"W1", "b1", "W2", "b2"}, f"return a dict with the keys 'W1', 'b1', 'W2', 'b2'; got {grads!r}"
 for name, param in (("W1", W1), ("b1", b1), ("W2", W2), ("b2", b2)):
-    assert np.shape(grads[name]) == param.shape, f"the gradient {name} should have shape {param.shape}; got {np.shape(grads[name])}"
-assert np.allclose(grads["b2"], [-0.26894142, 0.26894142]), f"dL/db2 should be y_hat - y = [-0.26894, 0.26894]; got {grads['b2']}"
-assert np.allclose(grads["W2"], [[-0.13447071, 0.13447071]]), f"dL/dW2 = h^T dL/dz2 = 0.5 * [-0.26894, 0.26894]; got {grads['W2']}"
-assert np.allclose(grads["b1"], [-0.13447071]), f"dL/db1 = (dL/dz2 W2^T) * 0.25 = -0.13447; got {grads['b1']}"
-assert np.allclose(grads["W1"], [[0.0]]), f"dL/dW1 = x^T dL/dz1 = 0 because x = 0; got {grads['W1']}"
-grads2 = two_layer_grads(np.vstack([x, x]), np.vstack([y, y]), W1, b1, W2, b2)
-assert all(np.allclose(grads2[k], grads[k]) for k in grads), "the same example twice (N = 2) should give the same gradients: the loss is a mean"
+    assert isinstance(grads[name], np.ndarray) and grads[name].shape == param.shape, f"the gradient {name} should be an array of shape {param.shape}; got {type(grads[name]).__name__} of shape {np.shape(grads[name])}"
+expected = {"W1": [[0.01680884]], "b1": [-0.06723536], "W2": [[-0.13447071, 0.13447071]], "b2": [-0.26894142, 0.26894142]}
+for name, value in expected.items():
+    assert np.allclose(grads[name], value), f"dL/d{name} should be {value}; got {grads[name].tolist()}"
+# two different examples (N = 2): the loss is their mean
+x2, y2 = np.array([[-0.25], [0.75]]), np.array([[1.0, 0.0], [0.0, 1.0]])
+grads2 = two_layer_grads(x2, y2, W1, b1, W2, b2)
+expected2 = {"W1": [[0.03986781]], "b1": [0.00833351], "W2": [[0.28469548, -0.28469548]], "b2": [0.26508878, -0.26508878]}
+for name, value in expected2.items():
+    assert np.shape(grads2[name]) == np.shape(value), f"with N = 2 the gradient {name} should still have shape {np.shape(value)}; got {np.shape(grads2[name])}"
+    assert np.allclose(grads2[name], value), f"for x = [[-0.25], [0.75]] and labels 0, 1, dL/d{name} should be {value}; got {grads2[name].tolist()}"
+# Any overflow / divide / invalid warning becomes an error inside this block:
+with np.errstate(over="raise", divide="raise", invalid="raise"):
+    g_big = two_layer_grads(np.array([[1e4], [-1e4]]), y2, W1, b1, W2, b2)
+assert np.allclose(g_big["b2"], [0.2200169, -0.2200169]), f"inputs of size 1e4 (saturated hidden unit): dL/db2 should be [0.22002, -0.22002]; got {g_big['b2'].tolist()}"
 '''
 
 NUM_PARAMS_MD = r"""
@@ -1005,10 +1095,13 @@ def num_params(Dx, H, Dy):
 
 CHECK_NUM_PARAMS = r'''
 n = num_params(2, 3, 4)
-assert n == 25, f"num_params(2, 3, 4) should be (2 + 1) * 3 + (3 + 1) * 4 = 9 + 16 = 25; got {n}"
+assert n == 25, f"num_params(2, 3, 4) should be 25; got {n}"
 assert isinstance(n, int), f"num_params should return a Python int; got {type(n).__name__}"
-assert num_params(784, 100, 10) == 79510, "num_params(784, 100, 10) should be 785 * 100 + 101 * 10 = 79510"
-for bad in ((0, 3, 4), (2, 3.0, 4), (2, 3, True)):
+n = num_params(784, 100, 10)
+assert n == 79510, f"num_params(784, 100, 10) should be 79510; got {n}"
+n = num_params(np.int64(2), np.int64(3), np.int64(4))
+assert n == 25 and isinstance(n, int), f"NumPy integers are integers too: num_params(np.int64(2), np.int64(3), np.int64(4)) should be the int 25; got {n!r}"
+for bad in ((0, 3, 4), (2, 3.0, 4), (2, 3, True), (2, "3", 4)):
     try:
         num_params(*bad)
     except ValueError:
@@ -1090,16 +1183,20 @@ def numerical_gradient(f, x, h=1e-5):
 CHECK_NUMGRAD = r'''
 x = np.array([1.0, -2.0, 3.0])
 g = numerical_gradient(lambda v: np.sum(v ** 2), x)
-assert g.shape == (3,), f"the numerical gradient should have the shape of x, (3,); got {g.shape}"
-assert np.allclose(g, [2.0, -4.0, 6.0], atol=1e-6), f"the gradient of sum(x^2) at [1, -2, 3] is 2x = [2, -4, 6]; got {g}"
+assert isinstance(g, np.ndarray) and g.shape == (3,), f"the numerical gradient should be an array shaped like x, (3,); got {type(g).__name__} of shape {np.shape(g)}"
+assert np.allclose(g, [2.0, -4.0, 6.0], rtol=0, atol=1e-8), f"the gradient of sum(x^2) at [1, -2, 3] is 2x = [2, -4, 6]; got {g.tolist()}"
 M = np.array([[1.0, 2.0], [3.0, 4.0]])
 gM = numerical_gradient(lambda A: A[0, 0] * A[1, 1], M)
 assert gM.shape == (2, 2), f"for a 2-D x the gradient should have shape (2, 2); got {gM.shape}"
-assert np.allclose(gM, [[4.0, 0.0], [0.0, 1.0]], atol=1e-6), f"the gradient of A[0,0] * A[1,1] is [[A[1,1], 0], [0, A[0,0]]] = [[4, 0], [0, 1]]; got {gM}"
+assert np.allclose(gM, [[4.0, 0.0], [0.0, 1.0]], rtol=0, atol=1e-8), f"the gradient of A[0,0] * A[1,1] is [[A[1,1], 0], [0, A[0,0]]] = [[4, 0], [0, 1]]; got {gM.tolist()}"
+# Centred differences are accurate to about 1e-10 here; a one-sided difference is off by about 1e-5.
+x = np.array([0.5, -1.0, 2.0])
+g = numerical_gradient(lambda v: np.sum(np.sin(v)), x)
+assert np.allclose(g, np.cos(x), rtol=0, atol=1e-8), f"the gradient of sum(sin(x)) is cos(x) = {np.cos(x).tolist()}; got {g.tolist()}, off by up to {np.max(np.abs(g - np.cos(x))):.2e} (centred differences are within 1e-8)"
 x = np.array([0.1, 0.7, -1.3, 1e-3])
 before = x.copy()
 numerical_gradient(lambda v: np.sum(np.sin(v)), x)
-assert np.array_equal(x, before), f"numerical_gradient must leave x bit for bit as it was: save and restore each entry; x changed to {x!r}"
+assert np.array_equal(x, before), f"numerical_gradient must leave x bit for bit as it was: save and restore each entry; x was {before.tolist()}, now {x.tolist()}"
 '''
 
 GRADCHECK_MD = r"""
@@ -1135,15 +1232,25 @@ def gradient_check(f, grad, x, tol=1e-5):
 
 CHECK_GRADCHECK = r'''
 x = np.array([-2.0, -0.5, 0.0, 1.0, 3.0])
+x_before = x.copy()
 f = lambda v: np.sum(sigmoid(v))  # its gradient is sigmoid'(v) = sigmoid_grad(sigmoid(v))
 result = gradient_check(f, lambda v: sigmoid_grad(sigmoid(v)), x)
-assert isinstance(result, tuple) and len(result) == 2, "gradient_check should return a pair (passed, max_rel_error)"
+assert isinstance(result, tuple) and len(result) == 2, f"gradient_check should return a pair (passed, max_rel_error); got {result!r}"
+assert np.array_equal(x, x_before), f"gradient_check must leave x as it was; x was {x_before.tolist()}, now {x.tolist()}"
 passed, err = result
-assert passed, f"the sigmoid's gradient should pass the check; max_rel_error = {err} (check sigmoid, sigmoid_grad and numerical_gradient)"
-assert 0 <= err < 1e-7, f"a correct gradient should have a tiny relative error (< 1e-7); got {err}"
+assert passed, f"the sigmoid's gradient should pass the check; got passed = {passed}, max_rel_error = {err} (check sigmoid, sigmoid_grad and numerical_gradient)"
+assert np.ndim(err) == 0 and 0 <= err < 1e-7, f"a correct gradient should have a tiny relative error (a scalar below 1e-7); got {err!r}"
 passed, err = gradient_check(f, lambda v: 2 * sigmoid_grad(sigmoid(v)), x)
-assert not passed, "a gradient that is twice too large should fail the check"
+assert not passed, f"a gradient that is twice too large should fail the check; got passed = {passed}, max_rel_error = {err}"
 assert np.isclose(err, 1 / 3, rtol=1e-4), f"for a = 2n the relative error is |2n - n| / (2n + n) = 1/3; got {err}"
+passed, err = gradient_check(f, lambda v: 0.5 * sigmoid_grad(sigmoid(v)), x)
+assert not passed, f"a gradient that is half too small should fail the check too; got passed = {passed}, max_rel_error = {err}"
+assert np.isclose(err, 1 / 3, rtol=1e-4), f"for a = n / 2 the relative error is |n/2 - n| / (n/2 + n) = 1/3; got {err}"
+# An entry where both gradients are 0 has relative error 0 (that is what the floor 1e-8 is for).
+# Any overflow / divide / invalid warning becomes an error inside this block:
+with np.errstate(over="raise", divide="raise", invalid="raise"):
+    passed, err = gradient_check(lambda v: np.sum(v ** 2), lambda v: 2 * v, np.array([0.0, 1.0, -2.0]))
+assert passed and err < 1e-7, f"the gradient 2x of sum(x^2) at [0, 1, -2] should pass with a tiny error; got passed = {passed}, max_rel_error = {err}"
 '''
 
 # ------------------------------------------------------------------ part 5: PyTorch
@@ -1229,7 +1336,8 @@ model = build_model(10)
 assert isinstance(model, torch.nn.Module), f"build_model should return a torch.nn.Module; got {type(model).__name__}"
 out = model(torch.zeros(5, 10)).detach()
 assert tuple(out.shape) == (5,), f"a batch of 5 strings should give 5 probabilities, shape (5,); got {tuple(out.shape)}"
-assert bool(((out > 0) & (out < 1)).all()), f"the outputs should be probabilities in (0, 1) (a sigmoid at the end); got {out}"
+out = model(10 * torch.randn(64, 10)).detach()
+assert bool(((out >= 0) & (out <= 1)).all()), f"the outputs should be probabilities in [0, 1] (a sigmoid at the end); got values from {out.min().item():.4g} to {out.max().item():.4g}"
 assert sum(p.numel() for p in model.parameters()) == 11, "a single neuron on 10 inputs has 10 weights and 1 bias"
 '''
 
@@ -1285,16 +1393,57 @@ def train(model, X, y, *, device, epochs=20, batch_size=64, lr=0.5, seed=0):
 CHECK_TRAIN = r'''
 import copy
 
-X, y = majority_dataset(4)
+X, y = majority_dataset(4)  # 16 strings
 torch.manual_seed(0)
-model_a = build_model(4)
-model_b = copy.deepcopy(model_a)  # the same initial parameters
-losses = train(model_a, X, y, device="cpu", epochs=30, batch_size=4, lr=0.5, seed=1)
-assert isinstance(losses, list) and len(losses) == 30, "train should return a list with one loss per epoch (30 here)"
-assert all(isinstance(v, float) for v in losses), "the losses should be Python floats (use loss.item())"
+start = build_model(4)
+
+# 1. The mini-batches. A forward hook records every batch the model is called on. With lr = 0 nothing is
+#    learned, so each epoch's loss must be the mean BCE of the unchanged model over all 16 strings.
+def record_batches(model, batches):
+    return model.register_forward_hook(lambda module, inputs, output: batches.append(inputs[0].detach().cpu().clone()))
+
+model, batches = copy.deepcopy(start), []
+hook = record_batches(model, batches)
+losses = train(model, X, y, device="cpu", epochs=2, batch_size=6, lr=0.0, seed=1)
+hook.remove()
+assert isinstance(losses, list) and len(losses) == 2, f"train should return a list with one loss per epoch (2 here); got {losses!r}"
+assert all(isinstance(v, float) for v in losses), f"the losses should be Python floats (use loss.item()); got {[type(v).__name__ for v in losses]}"
+sizes = [len(b) for b in batches]
+assert sizes == [6, 6, 4, 6, 6, 4], f"16 rows in mini-batches of at most 6, called once per batch, should give sizes [6, 6, 4] in each of the 2 epochs; got {sizes}"
+epoch1, epoch2 = torch.cat(batches[:3]), torch.cat(batches[3:])
+for epoch in (epoch1, epoch2):
+    assert sorted(epoch.tolist()) == sorted(X.tolist()), "every epoch should visit every row of X exactly once"
+assert not torch.equal(epoch1, epoch2), "reshuffle every epoch: both epochs visited the rows in the same order"
+with torch.no_grad():
+    full = torch.nn.functional.binary_cross_entropy(start(X), y).item()
+assert np.allclose(losses, [full, full], rtol=1e-5), f"with lr = 0 each epoch's loss should be the mean BCE over all 16 rows, {full:.6f} (weight each batch's loss by its size); got {losses}"
+
+# 2. The same seed gives the same order.
+model, again = copy.deepcopy(start), []
+hook = record_batches(model, again)
+train(model, X, y, device="cpu", epochs=2, batch_size=6, lr=0.0, seed=1)
+hook.remove()
+assert all(torch.equal(a, b) for a, b in zip(batches, again)), "the same seed should give the same mini-batches (create one generator from seed, before the first epoch)"
+
+# 3. The updates: with batch_size = 16 each epoch is one plain SGD step on the mean BCE of all rows.
+model = copy.deepcopy(start)
+losses = train(model, X, y, device="cpu", epochs=2, batch_size=16, lr=0.5, seed=1)
+expected_model, expected_losses = copy.deepcopy(start), []
+for _ in range(2):
+    loss = torch.nn.functional.binary_cross_entropy(expected_model(X), y)
+    expected_losses.append(loss.item())  # taken before the step
+    steps = torch.autograd.grad(loss, list(expected_model.parameters()))
+    with torch.no_grad():
+        for p, g in zip(expected_model.parameters(), steps):
+            p -= 0.5 * g
+assert np.allclose(losses, expected_losses, rtol=1e-5), f"two full-batch epochs at lr = 0.5 should record the losses {expected_losses} (each before its step); got {losses}"
+for p, q in zip(model.parameters(), expected_model.parameters()):
+    assert torch.allclose(p.detach().cpu(), q.detach(), atol=1e-6), f"after two plain SGD steps (lr = 0.5, mean BCE, gradients reset before each step) a parameter should be {q.detach().tolist()}; got {p.detach().tolist()}"
+
+# 4. Training on the 16 strings lowers the loss.
+model = copy.deepcopy(start)
+losses = train(model, X, y, device="cpu", epochs=10, batch_size=4, lr=0.5, seed=1)
 assert losses[-1] < losses[0], f"the loss should go down during training; first {losses[0]:.4f}, last {losses[-1]:.4f}"
-again = train(model_b, X, y, device="cpu", epochs=30, batch_size=4, lr=0.5, seed=1)
-assert again == losses, "the same seed and initial parameters should give exactly the same losses (create the generator once, from seed)"
 '''
 
 PREDICT_MD = r"""
