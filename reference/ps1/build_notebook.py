@@ -90,19 +90,46 @@ def grade(fn: str, points: float) -> dict:
             "metadata": _locked_meta(_nbgrader(gid, grade=True, solution=False, locked=True, points=points))}
 
 
-def function(fn: str, points: float, solution_source: str, check_source: str) -> list[dict]:
-    """The three cells of one function: solution, visible check, hidden tests."""
-    return [solution(fn, solution_source), check(fn, check_source), grade(fn, points)]
+def function(fn: str, solution_source: str, check_source: str) -> list[dict]:
+    """The three cells of one function: solution, visible check, hidden tests (worth POINTS[fn])."""
+    return [solution(fn, solution_source), check(fn, check_source), grade(fn, POINTS[fn])]
 
 
-def written(topic: str, points: float, question: str, answer: str, scheme: str) -> list[dict]:
-    """A read-only question, then the answer cell graded by hand (model answer and rubric removed)."""
+def written(topic: str, question: str, answer: str, scheme: str) -> list[dict]:
+    """A read-only question, then the answer cell graded by hand, worth WRITTEN_POINTS[topic] (model answer and
+    rubric removed from the release)."""
+    points = WRITTEN_POINTS[topic]
     source = ("### BEGIN SOLUTION\n" + _clean(answer) + "\n\n=== BEGIN MARK SCHEME ===\n"
               + _clean(scheme) + "\n=== END MARK SCHEME ===\n### END SOLUTION")
     gid = f"written_{topic}"
     answer_cell = {"cell_type": "markdown", "source": source, "id": gid,
                    "metadata": {"nbgrader": _nbgrader(gid, grade=True, solution=True, locked=False, points=points)}}
     return [readonly_md(f"question_{topic}", question), answer_cell]
+
+
+# =================================================================== points: the one source
+# The functions of SPEC.md in its order, with their points (autograded total 100). These set the graded cells'
+# points and the table in the introduction; nothing else writes a point.
+POINTS = {
+    "sigmoid": 5, "sigmoid_grad": 3, "softmax": 8, "softmax_jacobian": 4,
+    "one_hot": 3, "binary_cross_entropy": 4, "cross_entropy": 4, "softmax_cross_entropy": 5,
+    "softmax_cross_entropy_grad": 5, "logistic_regression_grad": 4,
+    "two_layer_forward": 5, "two_layer_grad_x": 8, "two_layer_grads": 8, "num_params": 4,
+    "numerical_gradient": 6, "gradient_check": 9,
+    "majority_dataset": 3, "build_model": 3, "train": 7, "predict": 2,
+}
+WRITTEN_POINTS = {"sigmoid_derivative": 3, "shift_invariance": 3, "ce_gradient": 4, "ce_vs_mse": 3,
+                  "two_layer_dx": 4, "num_params": 3}
+
+
+def points_table() -> str:
+    """The introduction's table of points, made from POINTS and WRITTEN_POINTS."""
+    rows = [f"| `{fn}` | {points:g} |" for fn, points in POINTS.items()]
+    rows += [f"| written: {topic.replace('_', ' ')} (graded by hand) | {points:g} |"
+             for topic, points in WRITTEN_POINTS.items()]
+    return ("### Points\n\nEach function is graded by hidden tests worth the points below; each written answer is graded "
+            "by hand.\n\n| what | points |\n| --- | --- |\n" + "\n".join(rows)
+            + f"\n| **total** | {sum(POINTS.values()):g} autograded + {sum(WRITTEN_POINTS.values()):g} by hand |")
 
 
 # =================================================================== the notebook
@@ -139,10 +166,18 @@ and finally train a single neuron with PyTorch on the *majority* task from the l
 ### Conventions the hidden tests check (details in each part)
 
 * **Arrays in, arrays out.** A float input keeps its dtype (`float32` in, `float32` out); an integer input is
-  treated as `float64`. With several inputs, only the *float* ones decide the dtype, following NumPy's promotion
-  (`float32` only when every float input is `float32`). Hint: `a.dtype.kind == "f"` tells you whether `a` is a float
-  array, `a.astype(np.float64)` converts, and `np.result_type(dtype1, dtype2, ...)` promotes.
-* **Never modify an input.** The graders pass read-only arrays; `x -= x.max()` raises an error, `z = x - x.max()` does not.
+  treated as `float64`. With several inputs, only the *float arrays* decide the dtype: when they are all `float32` the
+  result is `float32`; when `float32` and `float64` arrays are mixed, **either** result dtype is accepted (judged at
+  `float32` accuracy). **Python numbers** (`b`, `h`, `lr`) never decide the dtype, and a 0-d array (`np.array(0.5)`)
+  counts as a number. Hint: `a.dtype.kind == "f"` tells you whether `a` is a float array, `a.astype(np.float64)`
+  converts, and `np.result_type(dtype1, dtype2, ...)` promotes.
+* **Never modify an input.** The inputs you get are ordinary writable arrays, so nothing stops `x -= x.max()`, but it
+  changes the caller's data. Work on new arrays (`z = x - x.max()`) or on your own copy (`x = x.copy()`). The checks
+  below verify it, and the hidden tests charge it once, in a test about exactly that.
+  (`numerical_gradient` and `gradient_check` may perturb `x` while they run, but must leave it bit for bit as it was.)
+* **A mistake costs points once, where it is.** When a function calls another graded function (for example
+  `two_layer_grads` calling your `sigmoid_grad`), the hidden tests grade it with a correct version of the one it calls,
+  so a bug in `sigmoid_grad` is charged in `sigmoid_grad` only. Reuse your functions without fear.
 * **Batches are rows.** `x` has shape `(N, D)`: one example per row.
 * **Losses are means over the batch**, and every gradient is the gradient of that mean.
 * **Stable** means finite, correct, and *no `RuntimeWarning`* (overflow, divide by zero, invalid value) for inputs
@@ -201,10 +236,10 @@ Write `sigmoid(x)` for an array of any shape (also a 0-d array or a Python numbe
 
 SOL_SIGMOID = r'''
 def sigmoid(x):
-    """Element-wise logistic sigmoid 1 / (1 + exp(-x)) of an array of any shape.
+    """Element-wise logistic sigmoid of x, an array of any shape (or a number).
 
-    Returns an array shaped like x (float32 stays float32; integers become float64).
-    Stable: no overflow warning even for |x| = 1e4.
+    Returns an array shaped like x, with values in [0, 1] (float32 stays float32; integers become float64).
+    Stable: no overflow warning even for |x| = 1e4. x is not modified.
     """
     ### BEGIN SOLUTION
     x = np.asarray(x)
@@ -242,19 +277,16 @@ SIGMOID_GRAD_MD = r"""
 ### 1.2 The sigmoid's derivative
 
 Backpropagation needs $\sigma'(x)$. It has a famously convenient form in terms of the sigmoid's own **output**
-$s = \sigma(x)$ (you derive it in the written question below):
-
-$$\sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr) = s\,(1 - s).$$
-
-The forward pass has already computed $s$, so the backward pass gets the derivative almost for free, without
-another exponential. Note that `sigmoid_grad` takes **`s`, not `x`**: `sigmoid_grad(sigmoid(x))` is $\sigma'(x)$.
+$s = \sigma(x)$: derive it first, in the written question below, then write the code. The forward pass has
+already computed $s$, so the backward pass gets the derivative almost for free, without another exponential. Note that `sigmoid_grad` takes **`s`, not `x`**: `sigmoid_grad(sigmoid(x))` is $\sigma'(x)$.
 """
 
 SOL_SIGMOID_GRAD = r'''
 def sigmoid_grad(s):
-    """Derivative of the sigmoid written through its output s = sigmoid(x).
+    """Derivative of the sigmoid, written through the sigmoid's output.
 
-    Returns s * (1 - s), shaped like s: the value of d sigmoid / dx at the x that produced s.
+    s: the output s = sigmoid(x) of the forward pass (not x), any shape.
+    Returns an array shaped like s: the slope d sigmoid / dx at the x that produced s.
     """
     ### BEGIN SOLUTION
     s = np.asarray(s)
@@ -287,9 +319,7 @@ try:
     ds_values = sigmoid_grad(s_values)
     fig, ax = plt.subplots(figsize=(7, 3.5))
     ax.plot(xs, s_values, label=r"$\sigma(x)$")
-    ax.plot(xs, ds_values, label=r"$\sigma'(x) = \sigma(x)\,(1 - \sigma(x))$")
-    ax.plot([0], [0.25], "o", color="C3")
-    ax.annotate("peak 0.25 at x = 0", xy=(0, 0.25), xytext=(1.5, 0.45), arrowprops={"arrowstyle": "->"})
+    ax.plot(xs, ds_values, label=r"$\sigma'(x)$, from sigmoid_grad")
     ax.axhline(0, color="gray", lw=0.5)
     ax.set_xlabel("x")
     ax.set_title("The sigmoid and its derivative")
@@ -300,13 +330,14 @@ except NotImplementedError:
 '''
 
 PLOT_SIGMOID_MD = r"""
-The derivative is never larger than $\tfrac14$: every sigmoid layer a gradient passes through shrinks it by at
-least a factor of 4, and for $|x| \gtrsim 5$ (a *saturated* unit) the slope is almost 0. This is one reason why
+Compare the plot with your answer to the written question above. The derivative has a small maximum, so every
+sigmoid layer a gradient passes through shrinks it by at least that factor, and for $|x| \gtrsim 5$ (a *saturated*
+unit) the slope is almost 0. This is one reason why
 deep stacks of sigmoids train slowly (*vanishing gradients*), and it matters again for the choice of the loss in Part 2.
 """
 
 Q_SIGMOID_DERIVATIVE = r"""
-**Written question (3 points).** Starting from $\sigma(x) = 1/(1 + e^{-x})$, derive
+**Written question.** Starting from $\sigma(x) = 1/(1 + e^{-x})$, derive
 $\sigma'(x) = \sigma(x)\,(1 - \sigma(x))$. Then show where $\sigma'$ is largest and what its largest value is.
 """
 
@@ -351,9 +382,10 @@ then works for 1-D and 2-D inputs.
 
 SOL_SOFTMAX = r'''
 def softmax(x):
-    """Softmax of a 1-D array of logits, or of every row of a 2-D array.
+    """Softmax of a 1-D array of logits, or of every row of a 2-D array (each row one example).
 
-    Returns an array shaped like x: positive entries that sum to 1 along the last axis.
+    Returns an array shaped like x: entries in [0, 1] that sum to 1 along the last axis.
+    Stable for logits as large as |x| = 1e4; x is not modified.
     """
     ### BEGIN SOLUTION
     x = np.asarray(x)
@@ -391,6 +423,42 @@ assert np.allclose(far, expected), f"rows 1000 apart should each be a softmax of
 assert softmax(np.array([1.0, 2.0], dtype=np.float32)).dtype == np.float32, "a float32 input should give a float32 output"
 '''
 
+TWO_CLASS_MD = r"""
+### The sigmoid is a two-class softmax
+
+With two classes, take the logits $(z, 0)$. Then
+$$\mathrm{softmax}(z, 0)_1 = \frac{e^{z}}{e^{z} + e^{0}} = \frac{1}{1 + e^{-z}} = \sigma(z).$$
+More generally, for logits $(z_1, z_2)$ the first probability is $\sigma(z_1 - z_2)$: only the *difference* of the two logits
+matters (shift invariance again). So a single sigmoid output unit is exactly a softmax over two classes whose second
+logit is fixed at 0, and binary cross-entropy is the two-class cross-entropy. The cell below checks this with your functions.
+"""
+
+TWO_CLASS = r'''
+try:
+    z = np.linspace(-6, 6, 13)
+    two_class = softmax(np.stack([z, np.zeros_like(z)], axis=1))[:, 0]
+    print("softmax([z, 0])[0] equals sigmoid(z) for z from -6 to 6:", np.allclose(two_class, sigmoid(z)))
+except NotImplementedError:
+    print("Skipped: write sigmoid and softmax above, then re-run this cell.")
+'''
+
+PYTORCH_LOSSES_MD = r"""
+### Which PyTorch loss takes what
+
+PyTorch has the same two families, and mixing them up is a classic silent bug (training runs, just worse):
+
+| PyTorch loss | expects | ours |
+| --- | --- | --- |
+| `torch.nn.CrossEntropyLoss` (`F.cross_entropy`) | **logits** $(N, C)$, and class indices | `softmax_cross_entropy` |
+| `torch.nn.BCEWithLogitsLoss` | **logits** (before the sigmoid) | the sigmoid and `binary_cross_entropy` in one, stable |
+| `torch.nn.BCELoss` (`F.binary_cross_entropy`) | **probabilities** (after a sigmoid), logs clamped at $-100$ | `binary_cross_entropy` |
+| `torch.nn.NLLLoss` | **log-probabilities** (after `log_softmax`) | `cross_entropy` applied to $\log \hat y$ |
+
+Feeding softmax probabilities to `CrossEntropyLoss` applies a second softmax; feeding logits to `BCELoss` is an error
+or nonsense. The model of Part 5 ends in a sigmoid, so `train` uses the BCE on probabilities; a model that ends in
+logits would use `BCEWithLogitsLoss`, the more stable choice.
+"""
+
 PLOT_SOFTMAX_MD = r"""
 **Temperature.** Dividing the logits by a *temperature* $T$ before the softmax, $\mathrm{softmax}(z / T)$, changes
 how confident the distribution is: a small $T$ makes it sharper (in the limit, all mass on the largest logit, the
@@ -419,7 +487,7 @@ except NotImplementedError:
 '''
 
 Q_SHIFT_INVARIANCE = r"""
-**Written question (3 points).** Show that $\mathrm{softmax}(z + c\mathbf{1}) = \mathrm{softmax}(z)$ for every
+**Written question.** Show that $\mathrm{softmax}(z + c\mathbf{1}) = \mathrm{softmax}(z)$ for every
 real constant $c$ (the same $c$ added to every logit). Then explain why choosing $c = -\max_j z_j$ makes the
 computation stable.
 """
@@ -458,9 +526,10 @@ $J$ is symmetric, and each of its rows sums to 0 (the outputs always sum to 1, s
 
 SOL_SOFTMAX_JACOBIAN = r'''
 def softmax_jacobian(s):
-    """Jacobian of the softmax for one 1-D softmax output s of length C.
+    """Jacobian of the softmax, written through its output.
 
-    Returns the (C, C) matrix J with J[i, j] = d s_i / d z_j = s_i * (delta_ij - s_j).
+    s: one 1-D softmax output s = softmax(z) of length C.
+    Returns the (C, C) matrix J with J[i, j] = d s_i / d z_j (row i: output i; column j: logit j).
     """
     ### BEGIN SOLUTION
     s = np.asarray(s)
@@ -562,10 +631,10 @@ Return the loss as a Python `float` (or a NumPy float scalar).
 
 SOL_BCE = r'''
 def binary_cross_entropy(o, t):
-    """Mean binary cross-entropy of probabilities o against 0/1 targets t (same shape).
+    """Mean binary cross-entropy of probabilities o against 0/1 targets t (arrays of the same shape).
 
-    Returns a float: the mean over all elements of -[t log o + (1 - t) log(1 - o)],
-    each log clamped at -100 (as torch.nn.BCELoss) so that o = 0 or 1 gives a finite loss.
+    Returns a float: the loss averaged over all elements, each log clamped at -100 (as torch.nn.BCELoss),
+    so that o = 0 or 1 gives a finite loss.
     """
     ### BEGIN SOLUTION
     o, t = np.asarray(o), np.asarray(t)
@@ -615,7 +684,7 @@ SOL_CE = r'''
 def cross_entropy(y_hat, y):
     """Mean cross-entropy of probability rows y_hat (N, C) against one-hot rows y (N, C).
 
-    Returns a float: the mean over the rows of -sum_k y_k log y_hat_k, each log clamped at -100.
+    Returns a float: the loss of each row (example), averaged over the N rows; each log clamped at -100.
     """
     ### BEGIN SOLUTION
     y_hat, y = np.asarray(y_hat), np.asarray(y)
@@ -663,9 +732,10 @@ so this loss is exact: **no clamp** here. The result is the mean cross-entropy o
 
 SOL_SCE = r'''
 def softmax_cross_entropy(logits, y):
-    """Mean cross-entropy of softmax(logits) against one-hot rows y, computed stably from logits (N, C).
+    """Mean cross-entropy of softmax(logits) against one-hot rows y, computed from the logits (N, C).
 
-    Returns a float: the mean over the rows of -sum_k y_k log softmax(logits)_k (exact, no clamp).
+    Returns a float: the same value as cross_entropy(softmax(logits), y), but exact (no clamp) and stable
+    for logits as large as |z| = 1e4.
     """
     ### BEGIN SOLUTION
     logits, y = np.asarray(logits), np.asarray(y)
@@ -699,19 +769,16 @@ SCE_GRAD_MD = r"""
 ### 2.5 The gradient of the cross-entropy with respect to the logits
 
 The reason softmax and cross-entropy belong together: for one example the gradient of the loss with respect to the
-logits is simply
-
-$$\frac{\partial \mathrm{CE}}{\partial z} = \hat y - y \qquad (\hat y = \mathrm{softmax}(z)),$$
-
-*prediction minus target* (you derive this below). For the **mean** over a batch of $N$ rows, each row's gradient
-gets a factor $1/N$: the result is $(\hat y - y)/N$, shape $(N, C)$.
+logits turns out to be remarkably simple. Derive it in the written question below (the softmax Jacobian of 1.4 is
+the tool), including what the **mean** over a batch of $N$ rows changes, then write the code: the result has the
+logits' shape $(N, C)$.
 """
 
 SOL_SCE_GRAD = r'''
 def softmax_cross_entropy_grad(logits, y):
-    """Gradient of softmax_cross_entropy(logits, y) with respect to the logits (N, C).
+    """Gradient of softmax_cross_entropy(logits, y) (the mean over the batch) with respect to the logits.
 
-    Returns an (N, C) array: (softmax(logits) - y) / N.
+    logits and y: (N, C). Returns an (N, C) array: entry [n, k] is d loss / d logits[n, k].
     """
     ### BEGIN SOLUTION
     logits, y = np.asarray(logits), np.asarray(y)
@@ -740,7 +807,7 @@ assert np.allclose(big, [[1.0, -1.0, 0.0]]), f"logits [1e4, 0, -1e4] with class 
 '''
 
 Q_CE_GRADIENT = r"""
-**Written question (4 points).** For one example with logits $z \in \mathbb{R}^C$, $\hat y = \mathrm{softmax}(z)$ and a
+**Written question.** For one example with logits $z \in \mathbb{R}^C$, $\hat y = \mathrm{softmax}(z)$ and a
 one-hot target $y$, derive $\dfrac{\partial \mathrm{CE}}{\partial z_j} = \hat y_j - y_j$ for
 $\mathrm{CE} = -\sum_k y_k \log \hat y_k$. (You may use the softmax Jacobian of 1.4.) What changes for the mean over a batch of $N$ examples?
 """
@@ -773,7 +840,8 @@ same pattern as 2.5: with $z = x w + b$,
 $\partial\,\mathrm{BCE}/\partial z = o - t$ per example (the $\sigma'$ from the sigmoid cancels against the
 $1/o$ and $1/(1-o)$ from the logs). Collecting the $N$ examples of the batch:
 
-$$\frac{\partial L}{\partial w} = \frac1N\, x^{\top}(o - t), \qquad \frac{\partial L}{\partial b} = \frac1N \sum_n (o_n - t_n).$$
+Work out $\partial L/\partial w$ and $\partial L/\partial b$ for the mean loss $L$ yourself: each example contributes
+through its own $z_n = x_n w + b$, and the mean brings a $1/N$. Check the shapes with a small example on paper.
 
 Shapes: `x` is $(N, D)$, `t` is $(N,)$, `w` is $(D,)$ and `b` is a number; return `(dw, db)` with `dw` shaped like `w`
 and `db` a scalar. Use your `sigmoid`.
@@ -781,10 +849,10 @@ and `db` a scalar. Use your `sigmoid`.
 
 SOL_LOGREG = r'''
 def logistic_regression_grad(x, t, w, b):
-    """Gradients of the mean BCE of one sigmoid neuron o = sigmoid(x @ w + b).
+    """Gradients of the mean BCE of one sigmoid neuron o = sigmoid(x @ w + b) over a batch.
 
     x (N, D) inputs, t (N,) 0/1 targets, w (D,) weights, b a number.
-    Returns (dw, db): dw = x^T (o - t) / N of shape (D,), and db = mean(o - t), a scalar.
+    Returns (dw, db): d loss / dw, shaped like w (D,), and d loss / db, a scalar.
     """
     ### BEGIN SOLUTION
     x, t, w = np.asarray(x), np.asarray(t), np.asarray(w)
@@ -824,7 +892,7 @@ assert dw32.dtype == np.float32, f"float32 arrays with a Python float b should g
 '''
 
 Q_CE_VS_MSE = r"""
-**Written question (3 points).** Why do we train classifiers with the cross-entropy rather than the squared error
+**Written question.** Why do we train classifiers with the cross-entropy rather than the squared error
 $\frac12(o - t)^2$? Give the probabilistic reason (what does minimising the cross-entropy mean?), and compare the
 gradients $\partial L/\partial z$ of both losses for a sigmoid output $o = \sigma(z)$ when the neuron is saturated and wrong
 (e.g. $t = 1$, $z = -10$).
@@ -914,16 +982,11 @@ assert np.allclose(y_big, [[0.10923177, 0.89076823]] * 2), f"inputs of size 1e4 
 GRAD_X_MD = r"""
 ### 3.2 Backpropagation to the input
 
-The gradient flows backwards through the same steps, one matrix product per layer (rows are examples, so
-a layer $z = aW + b$ sends the gradient $\delta$ back to its input as $\delta W^{\top}$):
-
-$$\delta_2 = \frac{\partial L}{\partial z_2} = \frac{\hat y - y}{N}, \qquad
-\frac{\partial L}{\partial h} = \delta_2 W_2^{\top}, \qquad
-\delta_1 = \frac{\partial L}{\partial z_1} = \bigl(\delta_2 W_2^{\top}\bigr) \circ \sigma'(z_1), \qquad
-\frac{\partial L}{\partial x} = \delta_1 W_1^{\top},$$
-
-where $\circ$ is the element-wise product and $\sigma'(z_1) = h \circ (1 - h)$ is your `sigmoid_grad(h)`. Check the shapes
-at every step: $\delta_2$ is $(N, D_y)$, $\delta_1$ is $(N, H)$, and the result is $(N, D_x)$, like `x`.
+The gradient flows backwards through the same steps, one step per layer. Two rules do all the work (rows are
+examples): a layer $z = aW + b$ sends an upstream gradient $\delta = \partial L/\partial z$ back to its input as
+$\delta W^{\top}$, and an element-wise activation $h = \sigma(z)$ multiplies the gradient element-wise by its
+derivative. Derive the whole chain from $\hat y$ back to $x$ in the written question below first, with the shape
+of every step; then write the code (your `sigmoid_grad` and the result of 2.5 are the pieces).
 The gradient with respect to the input is what adversarial examples and saliency maps are made of.
 """
 
@@ -931,7 +994,8 @@ SOL_GRAD_X = r'''
 def two_layer_grad_x(x, y, W1, b1, W2, b2):
     """Gradient of the mean cross-entropy of the two-layer network with respect to its input x.
 
-    Returns an (N, Dx) array: ((y_hat - y) W2^T * sigmoid'(z1)) W1^T / N.
+    x (N, Dx), one-hot y (N, Dy), parameters as in two_layer_forward.
+    Returns an (N, Dx) array: entry [n, i] is d loss / d x[n, i].
     """
     ### BEGIN SOLUTION
     arrays = [np.asarray(a) for a in (x, y, W1, b1, W2, b2)]
@@ -975,7 +1039,7 @@ assert np.allclose(g_big, 0.0), f"inputs of size 1e4 saturate the hidden unit (s
 '''
 
 Q_TWO_LAYER_DX = r"""
-**Written question (4 points).** Derive $\dfrac{\partial L}{\partial x}$ for the network of Part 3 with the mean
+**Written question.** Derive $\dfrac{\partial L}{\partial x}$ for the network of Part 3 with the mean
 cross-entropy loss $L$, step by step through $z_2$, $h$, $z_1$ and $x$. State the shape of every intermediate gradient,
 and say where the transposes and the element-wise product come from.
 """
@@ -1081,7 +1145,7 @@ SOL_NUM_PARAMS = r'''
 def num_params(Dx, H, Dy):
     """Number of parameters (weights and biases) of the network Dx -> H -> Dy of Part 3.
 
-    Returns the int (Dx + 1) * H + (H + 1) * Dy. Raises ValueError unless all three are positive integers.
+    Returns a Python int. Raises ValueError unless all three are positive integers (Python or NumPy ints).
     """
     ### BEGIN SOLUTION
     for n in (Dx, H, Dy):
@@ -1111,7 +1175,7 @@ for bad in ((0, 3, 4), (2, 3.0, 4), (2, 3, True), (2, "3", 4)):
 '''
 
 Q_NUM_PARAMS = r"""
-**Written question (3 points).** Justify the formula $(D_x + 1)\,H + (H + 1)\,D_y$ for the number of parameters of the
+**Written question.** Justify the formula $(D_x + 1)\,H + (H + 1)\,D_y$ for the number of parameters of the
 network of Part 3, and compute it for an MNIST classifier with $D_x = 784$, $H = 100$, $D_y = 10$.
 """
 
@@ -1159,9 +1223,9 @@ Perturb one entry of `x` in place, evaluate `f`, and put the entry back. Two det
 
 SOL_NUMGRAD = r'''
 def numerical_gradient(f, x, h=1e-5):
-    """Centred-difference gradient of a scalar function f at the array x.
+    """Centred-difference estimate of the gradient of a scalar function f at the float array x.
 
-    Returns an array shaped like x: (f(x + h e_i) - f(x - h e_i)) / (2 h) for every entry i.
+    Returns an array shaped like x: entry i estimates d f / d x_i, with the step h.
     x is perturbed in place while it runs but left bit for bit as it was.
     """
     ### BEGIN SOLUTION
@@ -1218,8 +1282,8 @@ SOL_GRADCHECK = r'''
 def gradient_check(f, grad, x, tol=1e-5):
     """Compare the analytic gradient grad(x) of a scalar function f with numerical_gradient(f, x).
 
-    Returns (passed, max_rel_error): the largest |a - n| / max(1e-8, |a| + |n|) over all entries,
-    and whether it is below tol.
+    Returns (passed, max_rel_error): the largest relative error of 4.2 over all entries, a float,
+    and whether it is below tol. x is left as it was.
     """
     ### BEGIN SOLUTION
     analytic = np.array(grad(x), dtype=np.float64)  # a copy: grad may return a view of x
@@ -1414,8 +1478,7 @@ epoch1, epoch2 = torch.cat(batches[:3]), torch.cat(batches[3:])
 for epoch in (epoch1, epoch2):
     assert sorted(epoch.tolist()) == sorted(X.tolist()), "every epoch should visit every row of X exactly once"
 assert not torch.equal(epoch1, epoch2), "reshuffle every epoch: both epochs visited the rows in the same order"
-with torch.no_grad():
-    full = torch.nn.functional.binary_cross_entropy(start(X), y).item()
+full = torch.nn.functional.binary_cross_entropy(start(X), y).item()
 assert np.allclose(losses, [full, full], rtol=1e-5), f"with lr = 0 each epoch's loss should be the mean BCE over all 16 rows, {full:.6f} (weight each batch's loss by its size); got {losses}"
 
 # 2. The same seed gives the same order.
@@ -1433,9 +1496,8 @@ for _ in range(2):
     loss = torch.nn.functional.binary_cross_entropy(expected_model(X), y)
     expected_losses.append(loss.item())  # taken before the step
     steps = torch.autograd.grad(loss, list(expected_model.parameters()))
-    with torch.no_grad():
-        for p, g in zip(expected_model.parameters(), steps):
-            p -= 0.5 * g
+    for p, g in zip(expected_model.parameters(), steps):
+        p.data -= 0.5 * g  # one plain SGD step, outside autograd
 assert np.allclose(losses, expected_losses, rtol=1e-5), f"two full-batch epochs at lr = 0.5 should record the losses {expected_losses} (each before its step); got {losses}"
 for p, q in zip(model.parameters(), expected_model.parameters()):
     assert torch.allclose(p.detach().cpu(), q.detach(), atol=1e-6), f"after two plain SGD steps (lr = 0.5, mean BCE, gradients reset before each step) a parameter should be {q.detach().tolist()}; got {p.detach().tolist()}"
@@ -1484,32 +1546,101 @@ assert labels.tolist() == [1, 0, 0, 1], f"the labels should be [1, 0, 0, 1] (3 o
 TRAIN_PLOT_MD = r"""
 ### 5.5 Putting it together
 
-The cell below trains a single neuron on all 1024 strings with your functions, on the GPU if there is one, plots the
-loss per epoch and prints the accuracy. With correct functions it reaches 100 % in well under a second. Try other
-learning rates and batch sizes (in a cell of your own): what happens with `lr=5` or `batch_size=1024`?
+The cell below trains a single neuron on all 1024 strings with your functions, on the GPU if there is one, one epoch
+at a time, and plots the loss and the accuracy after every epoch. The next plot shows what the neuron learned: its
+10 weights, and the number of ones at which its output crosses 0.5 (where $w \cdot x + b = 0$).
 """
 
 PLOT_TRAIN = r'''
-# Plot (c): training a single neuron on the 10-bit majority task.
+# Plot (d): training a single neuron on the 10-bit majority task, loss and accuracy per epoch.
 device = "cuda" if torch.cuda.is_available() else "cpu"
 try:
     X_majority, y_majority = majority_dataset(10)
     torch.manual_seed(0)
     majority_model = build_model(10)
-    epoch_losses = train(majority_model, X_majority, y_majority, device=device)
-    predictions = predict(majority_model, X_majority, device)
-    accuracy = (predictions.float() == y_majority).float().mean().item()
-    fig, ax = plt.subplots(figsize=(7, 3.5))
-    ax.plot(range(1, len(epoch_losses) + 1), epoch_losses, marker="o")
-    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("mean BCE loss")
-    ax.set_title(f"Majority of 10 bits, one sigmoid neuron on {device}")
+    epoch_losses, accuracies = [], []
+    for epoch in range(20):
+        epoch_losses += train(majority_model, X_majority, y_majority, device=device, epochs=1, seed=epoch)
+        predictions = predict(majority_model, X_majority, device)
+        accuracies.append((predictions.float() == y_majority).float().mean().item())
+    epochs = range(1, len(epoch_losses) + 1)
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.5))
+    ax_loss.plot(epochs, epoch_losses, marker="o")
+    ax_loss.set_xlabel("epoch")
+    ax_loss.set_ylabel("mean BCE loss")
+    ax_acc.plot(epochs, accuracies, marker="o", color="C1")
+    ax_acc.set_xlabel("epoch")
+    ax_acc.set_ylabel("accuracy on all 1024 strings")
+    fig.suptitle(f"Majority of 10 bits, one sigmoid neuron on {device}")
     plt.show()
-    print(f"device: {device}; final loss {epoch_losses[-1]:.4f}; accuracy on all 1024 strings: {accuracy:.1%}")
+    print(f"device: {device}; final loss {epoch_losses[-1]:.4f}; final accuracy {accuracies[-1]:.1%}")
 except NotImplementedError:
     print("Training skipped: write majority_dataset, build_model, train and predict above, then re-run this cell.")
 '''
+
+PLOT_GRADCHECK_MD = r"""
+### How to choose h
+
+The plot below uses your `numerical_gradient` on $f(x) = \sum_i \sin x_i$, whose gradient $\cos x$ is known exactly,
+and shows the largest error against the step $h$, for your centred differences and for one-sided differences
+$(f(x + h e_i) - f(x))/h$. Two errors compete: the *truncation* error of the formula, which shrinks as $h$ shrinks,
+and the *rounding* error of subtracting two nearly equal numbers $f(x \pm h e_i)$, which grows as $h$ shrinks.
+"""
+
+PLOT_GRADCHECK = r'''
+# Plot (c): the gradient checker's error against h, one-sided and centred differences.
+try:
+    f = lambda v: np.sum(np.sin(v))
+    x0 = np.array([0.5, -1.0, 2.0])
+    hs = np.logspace(-12, -1, 45)
+    centred = [np.max(np.abs(numerical_gradient(f, x0.copy(), h) - np.cos(x0))) for h in hs]
+    one_sided = [np.max(np.abs([(f(x0 + h * e) - f(x0)) / h for e in np.eye(len(x0))] - np.cos(x0))) for h in hs]
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    ax.loglog(hs, one_sided, label="one-sided difference")
+    ax.loglog(hs, centred, label="centred difference (numerical_gradient)")
+    ax.set_xlabel("h")
+    ax.set_ylabel("largest error")
+    ax.set_title("Numerical gradient of sum(sin(x)): error against the step h")
+    ax.legend()
+    plt.show()
+except NotImplementedError:
+    print("Plot skipped: write numerical_gradient above, then re-run this cell.")
+'''
+
+Q_CHOOSE_H = r"""
+**Your turn (not graded).** Read off the plot: which $h$ gives the smallest error for each method, and how small is it?
+How does the error scale with $h$ on the right-hand side of each curve (the slope of the line), and why does it grow
+again on the left?
+"""
+
+A_NOT_GRADED = r"""
+*Your answer here (not graded).*
+"""
+
+PLOT_WEIGHTS = r'''
+# Plot (e): the weights the neuron learned. Run the cell above first.
+try:
+    linear = next(m for m in majority_model.modules() if isinstance(m, torch.nn.Linear))
+    w = linear.weight.detach().cpu().reshape(-1).numpy()
+    b = linear.bias.detach().cpu().item()
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    ax.bar(range(1, len(w) + 1), w)
+    ax.set_xticks(range(1, len(w) + 1))
+    ax.set_xlabel("input bit")
+    ax.set_ylabel("weight")
+    ax.set_title("The learned weights of the majority neuron")
+    plt.show()
+    print(f"weights from {w.min():.3f} to {w.max():.3f}, bias {b:.3f}")
+    print(f"with all weights at their mean, the output crosses 0.5 at -b / mean(w) = {-b / w.mean():.2f} ones")
+except (NameError, StopIteration):
+    print("Plot skipped: run the training cell above first (with a model that has a torch.nn.Linear layer).")
+'''
+
+Q_MAJORITY = r"""
+**Your turn (not graded).** Why are the learned weights all about equal, and why must the crossing point lie between
+5 and 6 ones? Then try other learning rates and batch sizes in a cell of your own: what happens with `lr=5`, or
+with `batch_size=1024`?
+"""
 
 END = r"""
 ## Before you submit
@@ -1524,79 +1655,79 @@ END = r"""
 
 CELLS = [
     md(INTRO),
+    md(points_table()),
     md(NOTATION),
     readonly_code("setup", SETUP),
     # part 1
     md(PART1),
-    *function("sigmoid", 5, SOL_SIGMOID, CHECK_SIGMOID),
+    *function("sigmoid", SOL_SIGMOID, CHECK_SIGMOID),
     md(SIGMOID_GRAD_MD),
-    *function("sigmoid_grad", 3, SOL_SIGMOID_GRAD, CHECK_SIGMOID_GRAD),
+    *written("sigmoid_derivative", Q_SIGMOID_DERIVATIVE, A_SIGMOID_DERIVATIVE, MS_SIGMOID_DERIVATIVE),
+    *function("sigmoid_grad", SOL_SIGMOID_GRAD, CHECK_SIGMOID_GRAD),
     code(PLOT_SIGMOID),
     md(PLOT_SIGMOID_MD),
-    *written("sigmoid_derivative", 3, Q_SIGMOID_DERIVATIVE, A_SIGMOID_DERIVATIVE, MS_SIGMOID_DERIVATIVE),
     md(SOFTMAX_MD),
-    *function("softmax", 8, SOL_SOFTMAX, CHECK_SOFTMAX),
+    *written("shift_invariance", Q_SHIFT_INVARIANCE, A_SHIFT_INVARIANCE, MS_SHIFT_INVARIANCE),
+    *function("softmax", SOL_SOFTMAX, CHECK_SOFTMAX),
     md(PLOT_SOFTMAX_MD),
     code(PLOT_SOFTMAX),
-    *written("shift_invariance", 3, Q_SHIFT_INVARIANCE, A_SHIFT_INVARIANCE, MS_SHIFT_INVARIANCE),
+    md(TWO_CLASS_MD),
+    code(TWO_CLASS),
     md(SOFTMAX_JACOBIAN_MD),
-    *function("softmax_jacobian", 4, SOL_SOFTMAX_JACOBIAN, CHECK_SOFTMAX_JACOBIAN),
+    *function("softmax_jacobian", SOL_SOFTMAX_JACOBIAN, CHECK_SOFTMAX_JACOBIAN),
     # part 2
     md(PART2),
-    *function("one_hot", 3, SOL_ONE_HOT, CHECK_ONE_HOT),
+    *function("one_hot", SOL_ONE_HOT, CHECK_ONE_HOT),
     md(BCE_MD),
-    *function("binary_cross_entropy", 4, SOL_BCE, CHECK_BCE),
+    *function("binary_cross_entropy", SOL_BCE, CHECK_BCE),
     md(CE_MD),
-    *function("cross_entropy", 4, SOL_CE, CHECK_CE),
+    *function("cross_entropy", SOL_CE, CHECK_CE),
     md(SCE_MD),
-    *function("softmax_cross_entropy", 5, SOL_SCE, CHECK_SCE),
+    *function("softmax_cross_entropy", SOL_SCE, CHECK_SCE),
+    md(PYTORCH_LOSSES_MD),
     md(SCE_GRAD_MD),
-    *function("softmax_cross_entropy_grad", 5, SOL_SCE_GRAD, CHECK_SCE_GRAD),
-    *written("ce_gradient", 4, Q_CE_GRADIENT, A_CE_GRADIENT, MS_CE_GRADIENT),
+    *written("ce_gradient", Q_CE_GRADIENT, A_CE_GRADIENT, MS_CE_GRADIENT),
+    *function("softmax_cross_entropy_grad", SOL_SCE_GRAD, CHECK_SCE_GRAD),
     md(LOGREG_MD),
-    *function("logistic_regression_grad", 4, SOL_LOGREG, CHECK_LOGREG),
-    *written("ce_vs_mse", 3, Q_CE_VS_MSE, A_CE_VS_MSE, MS_CE_VS_MSE),
+    *function("logistic_regression_grad", SOL_LOGREG, CHECK_LOGREG),
+    *written("ce_vs_mse", Q_CE_VS_MSE, A_CE_VS_MSE, MS_CE_VS_MSE),
     # part 3
     md(PART3),
-    *function("two_layer_forward", 5, SOL_FORWARD, CHECK_FORWARD),
+    *function("two_layer_forward", SOL_FORWARD, CHECK_FORWARD),
     md(GRAD_X_MD),
-    *function("two_layer_grad_x", 8, SOL_GRAD_X, CHECK_GRAD_X),
-    *written("two_layer_dx", 4, Q_TWO_LAYER_DX, A_TWO_LAYER_DX, MS_TWO_LAYER_DX),
+    *written("two_layer_dx", Q_TWO_LAYER_DX, A_TWO_LAYER_DX, MS_TWO_LAYER_DX),
+    *function("two_layer_grad_x", SOL_GRAD_X, CHECK_GRAD_X),
     md(GRADS_MD),
-    *function("two_layer_grads", 8, SOL_GRADS, CHECK_GRADS),
+    *function("two_layer_grads", SOL_GRADS, CHECK_GRADS),
     md(NUM_PARAMS_MD),
-    *function("num_params", 4, SOL_NUM_PARAMS, CHECK_NUM_PARAMS),
-    *written("num_params", 3, Q_NUM_PARAMS, A_NUM_PARAMS, MS_NUM_PARAMS),
+    *written("num_params", Q_NUM_PARAMS, A_NUM_PARAMS, MS_NUM_PARAMS),
+    *function("num_params", SOL_NUM_PARAMS, CHECK_NUM_PARAMS),
     # part 4
     md(PART4),
-    *function("numerical_gradient", 6, SOL_NUMGRAD, CHECK_NUMGRAD),
+    *function("numerical_gradient", SOL_NUMGRAD, CHECK_NUMGRAD),
     md(GRADCHECK_MD),
-    *function("gradient_check", 9, SOL_GRADCHECK, CHECK_GRADCHECK),
+    *function("gradient_check", SOL_GRADCHECK, CHECK_GRADCHECK),
+    md(PLOT_GRADCHECK_MD),
+    code(PLOT_GRADCHECK),
+    md(Q_CHOOSE_H),
+    md(A_NOT_GRADED),
     # part 5
     md(PART5),
-    *function("majority_dataset", 3, SOL_MAJORITY, CHECK_MAJORITY),
+    *function("majority_dataset", SOL_MAJORITY, CHECK_MAJORITY),
     md(BUILD_MODEL_MD),
-    *function("build_model", 3, SOL_BUILD_MODEL, CHECK_BUILD_MODEL),
+    *function("build_model", SOL_BUILD_MODEL, CHECK_BUILD_MODEL),
     md(TRAIN_MD),
-    *function("train", 7, SOL_TRAIN, CHECK_TRAIN),
+    *function("train", SOL_TRAIN, CHECK_TRAIN),
     md(PREDICT_MD),
-    *function("predict", 2, SOL_PREDICT, CHECK_PREDICT),
+    *function("predict", SOL_PREDICT, CHECK_PREDICT),
     md(TRAIN_PLOT_MD),
     code(PLOT_TRAIN),
+    code(PLOT_WEIGHTS),
+    md(Q_MAJORITY),
+    md(A_NOT_GRADED),
     md(END),
 ]
 
-# The functions of SPEC.md in its order, with their points (autograded total 100).
-POINTS = {
-    "sigmoid": 5, "sigmoid_grad": 3, "softmax": 8, "softmax_jacobian": 4,
-    "one_hot": 3, "binary_cross_entropy": 4, "cross_entropy": 4, "softmax_cross_entropy": 5,
-    "softmax_cross_entropy_grad": 5, "logistic_regression_grad": 4,
-    "two_layer_forward": 5, "two_layer_grad_x": 8, "two_layer_grads": 8, "num_params": 4,
-    "numerical_gradient": 6, "gradient_check": 9,
-    "majority_dataset": 3, "build_model": 3, "train": 7, "predict": 2,
-}
-WRITTEN_POINTS = {"sigmoid_derivative": 3, "shift_invariance": 3, "ce_gradient": 4, "ce_vs_mse": 3,
-                  "two_layer_dx": 4, "num_params": 3}
 
 
 def _self_check(cells: list[dict]) -> None:
