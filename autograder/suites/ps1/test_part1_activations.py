@@ -113,8 +113,9 @@ def test_sigmoid_grad_integer_input(student, reference):
 
 @pytest.mark.grade(points=1, visibility="visible")
 def test_softmax_visible(student, reference):
-    """softmax: softmax([1, 2, 3]) = [0.0900, 0.2447, 0.6652], and row by row in 2-D"""
-    for x in (np.array([1.0, 2.0, 3.0]), np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])):
+    """softmax: softmax([1, 2, 3]) = [0.0900, 0.2447, 0.6652], and row by row in 2-D, also for rows 1000 apart"""
+    for x in (np.array([1.0, 2.0, 3.0]), np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]),
+              np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -1001.0, -1002.0]])):
         grade_array(student, reference, "softmax", (x,), oracle.softmax(x), where=f"softmax(x) for x {show(x)}",
                     extra=rows_sum_to_one)
 

@@ -300,10 +300,13 @@ def grade_logistic(student, reference, x, t, w, b, *, where: str, batch: int | N
 
 @pytest.mark.grade(points=1, visibility="visible")
 def test_logistic_regression_grad_visible(student, reference):
-    """logistic_regression_grad: w = 0, b = 0 on two examples gives dw = [0.5, 0.5], db = 0"""
+    """logistic_regression_grad: w = 0, b = 0 on two examples gives dw = [0.5, 0.5], db = 0; a non-zero w and b"""
     x, t, w = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 0.0]), np.zeros(2)
     grade_logistic(student, reference, x, t, w, 0.0, batch=2,
                    where=f"logistic_regression_grad(x, t, w, b) for x {show(x)}, t {show(t)}, w = 0, b = 0")
+    x2, w2 = np.array([[1.0, 2.0], [3.0, -1.0]]), np.array([0.5, -0.25])
+    grade_logistic(student, reference, x2, t, w2, 0.5, batch=2,
+                   where=f"logistic_regression_grad(x, t, w, b) for x {show(x2)}, t {show(t)}, w {show(w2)}, b = 0.5")
     grade_logistic(student, reference, x[:1], t[:1], w, 0.0,
                    where=f"logistic_regression_grad(x, t, w, b) for x {show(x[:1])}, t {show(t[:1])}, w = 0, b = 0")
 

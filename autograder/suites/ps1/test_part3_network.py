@@ -18,20 +18,21 @@ def network(rng, n=5, dx=7, h=4, dy=3, dtype=np.float64, scale=1.0):
 
 
 def fixed_network():
-    """The forward check of the notebook: N = 3, Dx = 2, H = 4, Dy = 2."""
+    """The forward check of the notebook: N = 3, Dx = 2, H = 4, Dy = 2, non-zero biases."""
     x = np.array([[1.0, 2.0], [3.0, -1.0], [0.0, 0.5]])
     y = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]])
     W1 = np.array([[1.0, -1.0, 0.5, 0.0], [0.0, 2.0, -1.0, 1.0]])
-    b1 = np.zeros(4)
+    b1 = np.array([0.5, -1.0, 0.25, 2.0])
     W2 = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 1.0], [0.5, 0.5]])
     b2 = np.array([0.0, np.log(3.0)])
     return x, y, W1, b1, W2, b2
 
 
 def hand_network(n=1):
-    """The hand-worked network of the notebook: Dx = H = 1, Dy = 2, x = 0 (n copies of the example)."""
-    x, y = np.zeros((n, 1)), np.array([[1.0, 0.0]] * n)
-    return x, y, np.array([[2.0]]), np.array([0.0]), np.array([[1.0, -1.0]]), np.array([0.0, 0.0])
+    """The hand-worked network of the notebook's checks: Dx = H = 1, Dy = 2, non-zero biases; one example at
+    x = -0.25 (z1 = 0), or (n = 2) that example and a second one of the other class at x = 0.75."""
+    x, y = np.array([[-0.25], [0.75]])[:n], np.array([[1.0, 0.0], [0.0, 1.0]])[:n]
+    return x, y, np.array([[2.0]]), np.array([0.5]), np.array([[0.5, -0.5]]), np.array([0.25, -0.25])
 
 
 def large_network(rng):
@@ -116,7 +117,7 @@ def grade_grad_x(student, reference, args, where_extra="", dtype=None):
 
 @pytest.mark.grade(points=1, visibility="visible")
 def test_two_layer_grad_x_visible(student, reference):
-    """two_layer_grad_x: the hand-worked network (Dx = H = 1, Dy = 2) gives -0.26894, halved for N = 2"""
+    """two_layer_grad_x: the hand-worked network (Dx = H = 1, Dy = 2) gives -0.13447; two examples (N = 2)"""
     grade_grad_x(student, reference, hand_network(1))
     grade_grad_x(student, reference, hand_network(2))
 
@@ -200,7 +201,7 @@ def grade_grads(student, reference, args, keys=KEYS, where_extra=""):
 
 @pytest.mark.grade(points=1, visibility="visible")
 def test_two_layer_grads_visible(student, reference):
-    """two_layer_grads: the hand-worked network (Dx = H = 1, Dy = 2), the same for N = 2"""
+    """two_layer_grads: the hand-worked network (Dx = H = 1, Dy = 2), one example and two (N = 2)"""
     grade_grads(student, reference, hand_network(1))
     grade_grads(student, reference, hand_network(2))
 

@@ -90,9 +90,10 @@ def grade_numerical(student, reference, name, params, x, *, h=None, restored=Tru
 
 @pytest.mark.grade(points=1, visibility="visible")
 def test_numerical_gradient_visible(student, reference):
-    """numerical_gradient: f = sum(x**2) at x = [1, -2, 3] gives [2, -4, 6]"""
+    """numerical_gradient: f = sum(x**2) at x = [1, -2, 3] gives [2, -4, 6]; f = sum(sin(x)) gives cos(x)"""
     x = np.array([1.0, -2.0, 3.0])
     grade_numerical(student, reference, "quadratic", {"A": 2.0 * np.eye(3), "b": np.zeros(3)}, x)
+    grade_numerical(student, reference, "sum_sin", {"scale": 1.0}, np.array([0.5, -1.0, 2.0]))
 
 
 CASES = ["quadratic 1-D", "sum_sin 2-D", "logsumexp 2-D", "coupled 1-D", "coupled 2-D"]
