@@ -443,11 +443,22 @@ def _error(exc: BaseException, kind: str = "raised") -> dict:
             "where": _student_frames(exc.__traceback__)}
 
 
+def _remember_source(filename: str, source: str) -> None:
+    """Put a cell's lines where tracebacks look for them. The cells of one .py file share its name, each
+    padded with blank lines to the file's line numbers (load.python_cells): their lines are merged."""
+    lines = source.splitlines(True)
+    known = linecache.cache.get(filename)
+    if known and known[1] is None:  # one of ours, from an earlier cell of the same file
+        old = known[2]
+        lines = [new if new.strip() or i >= len(old) else old[i] for i, new in enumerate(lines)] + old[len(lines):]
+    linecache.cache[filename] = (sum(map(len, lines)), None, lines, filename)
+
+
 def _execute_cells(cells: list, namespace: dict) -> dict:
     errors = []
     for label, source in cells:
         filename = f"<{label}>"
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        _remember_source(filename, source)
         try:
             exec(compile(source, filename, "exec"), namespace)
         except BaseException as exc:  # a broken cell costs only what it defines
