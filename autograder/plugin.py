@@ -120,7 +120,7 @@ class GradingPlugin:
                 status = "error"
             note = self.carried.get(item.nodeid, Notes()).sentence()
             if note and status == "failed":
-                message = f"{message} {note}"
+                message = f"{message.rstrip()}{'' if message.rstrip().endswith('.') else '.'} {note}"
             self.outcomes[item.nodeid] = (status, message)
         elif call.when == "call":
             self.outcomes.setdefault(item.nodeid, ("passed", ""))

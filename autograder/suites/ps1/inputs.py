@@ -1,7 +1,9 @@
 """No function modifies its inputs (SPEC): one test per function checks exactly that.
 
 Every graded call gets writable copies of its inputs, so an in-place ``x -= x.max()`` never crashes a
-test about values; whether the caller's arrays were left as they were is judged here, once.
+test about values; whether the caller's arrays were left as they were is judged here, once. The test
+also wants roughly right values (float32 tolerance, any dtype): a function that returns garbage earns
+nothing for leaving its inputs alone.
 """
 from __future__ import annotations
 
@@ -30,9 +32,27 @@ def first_change(before: np.ndarray, after: Any) -> str:
             f"{checks.num(a, float(b))}{count}")
 
 
-def grade_inputs_unchanged(student: Any, reference: Any, fn: str, names: tuple[str, ...], args: tuple) -> None:
+def roughly(value: Any, expected: Any) -> bool:
+    """Whether ``value`` has the structure of ``expected`` (a dict, tuple, array or number) and values
+    close to it at float32 tolerance, whatever the dtype (the other tests judge those exactly)."""
+    if isinstance(expected, dict):
+        return type(value) is dict and all(k in value and roughly(value[k], v) for k, v in expected.items())
+    if isinstance(expected, tuple):
+        return type(value) in (tuple, list) and len(value) == len(expected) and all(
+            roughly(v, e) for v, e in zip(value, expected))
+    if not isinstance(value, (np.ndarray, np.generic, int, float)) or isinstance(value, (bool, np.bool_)):
+        return False
+    value, expected = np.asarray(value), np.asarray(expected)
+    if value.dtype.kind not in "iuf" or value.shape != expected.shape:
+        return False
+    return bool(np.allclose(value.astype(np.float64), expected, rtol=1e-4, atol=1e-6))
+
+
+def grade_inputs_unchanged(student: Any, reference: Any, fn: str, names: tuple[str, ...], args: tuple,
+                           expected: Any) -> None:
     """Call ``fn(*args)`` and fail when it changed one of its array inputs, naming the input and the
-    first changed entry (its index, the value before and after). The result itself is not judged here."""
+    first changed entry (its index, the value before and after), or when it returned values far from
+    ``expected`` (the oracle's)."""
     where = f"{fn}({', '.join(names)})"
 
     def judge(reply, who):
@@ -43,6 +63,9 @@ def grade_inputs_unchanged(student: Any, reference: Any, fn: str, names: tuple[s
             if change:
                 raise AssertionError(f"{where} changed its input {name}: {name}{change}. Compute on a copy "
                                      f"({name} = {name} - m, not {name} -= m): the caller's array must stay as it was.")
+        if not roughly(reply.value, expected):
+            raise AssertionError(f"{where} left its inputs as they were but returned wrong values, so this test "
+                                 f"gives no points (the other tests of {fn} say what is wrong).")
 
     both(student, reference, fn, tuple(a.copy() if type(a) is np.ndarray else a for a in args), judge,
          keep_args=True)

@@ -111,7 +111,8 @@ def test_two_layer_forward_one_example(student, reference, rng):
 def test_two_layer_forward_inputs_unchanged(student, reference, rng):
     """two_layer_forward: leaves its inputs as they were"""
     args = forward_args(network(rng))
-    grade_inputs_unchanged(student, reference, "two_layer_forward", ("x", "W1", "b1", "W2", "b2"), args)
+    grade_inputs_unchanged(student, reference, "two_layer_forward", ("x", "W1", "b1", "W2", "b2"), args,
+                           oracle.two_layer_forward(*args))
 
 
 # ------------------------------------------------------------------ two_layer_grad_x: 8 points
@@ -180,7 +181,8 @@ def test_two_layer_grad_x_stable(student, reference, rng):
 def test_two_layer_grad_x_inputs_unchanged(student, reference, rng):
     """two_layer_grad_x: leaves its inputs as they were"""
     args = network(rng)
-    grade_inputs_unchanged(student, reference, "two_layer_grad_x", ("x", "y", "W1", "b1", "W2", "b2"), args)
+    grade_inputs_unchanged(student, reference, "two_layer_grad_x", ("x", "y", "W1", "b1", "W2", "b2"), args,
+                           oracle.two_layer_grad_x(*args))
 
 
 # ------------------------------------------------------------------ two_layer_grads: 8 points
@@ -288,7 +290,8 @@ def test_two_layer_grads_stable(student, reference, rng):
 def test_two_layer_grads_inputs_unchanged(student, reference, rng):
     """two_layer_grads: leaves its inputs as they were"""
     args = network(rng)
-    grade_inputs_unchanged(student, reference, "two_layer_grads", ("x", "y", "W1", "b1", "W2", "b2"), args)
+    grade_inputs_unchanged(student, reference, "two_layer_grads", ("x", "y", "W1", "b1", "W2", "b2"), args,
+                           oracle.two_layer_grads(*args))
 
 
 # ------------------------------------------------------------------ num_params: 4 points
