@@ -45,9 +45,8 @@ class Notes:
         """One sentence for a test's message, or "" when nothing was carried forward."""
         parts = []
         if self.served:
-            names = _join(sorted(self.served))
-            parts.append(f"Graded with a correct {names} in place of yours "
-                         f"({'it is' if len(self.served) == 1 else 'they are'} graded on {'its' if len(self.served) == 1 else 'their'} own).")
+            yours = "yours is graded on its own" if len(self.served) == 1 else "yours are graded on their own"
+            parts.append(f"Graded with a correct {_join(sorted(self.served))} ({yours}).")
         for name, why in sorted(self.own.items()):
             parts.append(f"Your own {name} was used here: {why}.")
         return " ".join(parts)

@@ -31,6 +31,12 @@ def softmax(x):
     e = np.exp(x - x.max(axis=0, keepdims=True))
     return e / e.sum(axis=0, keepdims=True)
 '''
+GRAD_X_WITHOUT_MEAN = '''
+def two_layer_grad_x(x, y, W1, b1, W2, b2):
+    h = sigmoid(_arr(x) @ W1 + b1)
+    dz2 = softmax(h @ W2 + b2) - y  # forgets the 1/N of the mean loss
+    return ((dz2 @ W2.T) * sigmoid_grad(h)) @ W1.T
+'''
 SOFTMAX_IN_PLACE = '''
 def softmax(x):
     x = _as_float(x)  # the same array when it is already float
@@ -53,10 +59,11 @@ def graded(reference, spawn, tmp_path_factory):
     """{(bug, carry_forward): Result} for the composed submission with each bug."""
     folder = tmp_path_factory.mktemp("composed")
     results = {}
-    for name, bug in (("sigmoid_grad_of_x", SIGMOID_GRAD_OF_X), ("softmax_axis_0", SOFTMAX_AXIS_0)):
+    for name, bug in (("sigmoid_grad_of_x", SIGMOID_GRAD_OF_X), ("softmax_axis_0", SOFTMAX_AXIS_0),
+                      ("grad_x_without_mean", GRAD_X_WITHOUT_MEAN)):
         path = folder / f"{name}.py"
         path.write_text(COMPOSED + "\n" + bug)
-        for carry_forward in (True, False):
+        for carry_forward in (True, False) if name != "grad_x_without_mean" else (True,):
             results[name, carry_forward] = grade(path, reference=reference, spawn=spawn, carry_forward=carry_forward)
     return results
 
@@ -84,6 +91,16 @@ def test_softmax_over_axis_0_costs_points_only_in_softmax(graded):
     assert lost(result)["softmax"] < 8  # the one-column case is right by chance; the rest is lost
     off = graded["softmax_axis_0", False]
     assert {"softmax", "softmax_cross_entropy_grad", "two_layer_forward", "two_layer_grad_x"} <= set(lost(off))
+
+
+def test_a_failed_test_says_which_correct_functions_it_was_graded_with(graded):
+    result = graded["grad_x_without_mean", True]
+    assert set(lost(result)) == {"two_layer_grad_x"}, failures(result)
+    note = "Graded with a correct sigmoid, sigmoid_grad and softmax (yours are graded on their own)."
+    failed = [t for t in result.tests if t.status == "failed"]
+    assert failed and all(t.output.endswith(note) for t in failed), failures(result)
+    hidden = [t for t in failed if t.visibility == "hidden"]
+    assert hidden and report.student_output(hidden[0]) == f"Failed. {report.HIDDEN_NOTE} {note}"
 
 
 # ------------------------------------------------------------------ a cell or a definition that does not run
