@@ -232,3 +232,12 @@ def cube(x):
         assert time.monotonic() - started < 6
     finally:
         student.close()
+
+
+def test_harness_operations_that_run_the_students_code_get_the_stand_ins_too(pair):
+    student, _ = pair
+    notes(student)
+    outcome = student.run("raises", label="cube", fn="cube", args=[np.array([2.0])])
+    assert outcome["raised"] == "" and notes(student).served == {"square"}
+    student.run("raises", label="square", fn="square", args=[np.array([2.0])])
+    assert notes(student).served == set()
