@@ -194,3 +194,19 @@ def test_the_cli_switch_turns_carry_forward_off_and_says_so_in_results_json(tmp_
     many = subprocess.run([sys.executable, "-m", "autograder", "grade", str(path), "--out", str(tmp_path / "g"),
                            "--no-carry-forward"], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert many.returncode == 2 and "--no-carry-forward grades one submission" in many.stdout
+
+
+def test_a_py_file_is_cut_at_its_top_level_definitions_keeping_its_line_numbers():
+    from autograder.load import python_cells
+
+    text = ("import numpy as np\nprint(undefined)\n\n@staticmethod\n# a comment\ndef a(x):\n    return x\n"
+            "result = a(1)\n\nclass B:\n    def c(self):\n        pass\n")
+    cells = python_cells("ps1.py", text)
+    assert [c[1].rstrip().splitlines()[-1] for c in cells] == ["print(undefined)", "result = a(1)", "        pass"]
+    for _, source in cells:  # padded: every line sits where it is in the file
+        assert all(line == "" or text.splitlines()[i] == line for i, line in enumerate(source.splitlines()))
+    assert cells[1][1].splitlines()[3] == "@staticmethod"  # decorators stay with their definition
+    broken = text.replace("def a(x):", "def a(x)")  # no syntax tree: cut at the lines that start a definition
+    assert [c[1].count("\n") for c in python_cells("ps1.py", broken)] == [c[1].count("\n") for c in cells]
+    future = "from __future__ import annotations\n" + text
+    assert python_cells("ps1.py", future) == [("ps1.py", future)]
