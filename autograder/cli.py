@@ -28,7 +28,8 @@ def cmd_grade(args, console: Console) -> int:
             return 2
     if args.classroom:
         console = Console(stderr=True, highlight=False)  # stdout carries only the reporter's payload
-    result = grade(Path(args.submission[0]), seed=args.seed, functions=_functions(args))
+    result = grade(Path(args.submission[0]), seed=args.seed, functions=_functions(args),
+                   carry_forward=not args.no_carry_forward)
     if args.results:
         report.write_json(report.gradescope(result), args.results)
     report.terminal(result, console)
@@ -60,6 +61,10 @@ def cmd_grade_many(args, console: Console) -> int:
     if args.results or args.classroom:
         console.print("[red]autograder: --results and --classroom grade one submission; with --out each "
                       "student's results.json is written under DIR.[/]")
+        return 2
+    if args.no_carry_forward:
+        console.print("[red]autograder: --no-carry-forward grades one submission; a class is graded with "
+                      "errors carried forward.[/]")
         return 2
     try:
         outcome = grade_many(args.submission, args.out, jobs=args.jobs, shard=args.shard, seed=args.seed,
@@ -127,6 +132,9 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--only", metavar="FN,...", help="grade only these functions (a quicker, partial grade)")
     g.add_argument("--assignment", default="ps1", help="the assignment's folder in an nbgrader tree (default ps1)")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
+    g.add_argument("--no-carry-forward", action="store_true", help="grade each function with the other "
+                   "functions it calls as the student wrote them (by default, with correct ones, so a mistake "
+                   "costs points only where it is)")
     g.add_argument("--no-pool", action="store_true", help="start every worker as a new interpreter "
                    "instead of forking it from a warm fork server")
     g.set_defaults(run=cmd_grade)

@@ -60,8 +60,8 @@ def one_thread():
 
 
 def run_suite(student: Submission, reference: Submission, seed: int,
-              functions: set[str] | None = None) -> GradingPlugin:
-    plugin = GradingPlugin(student, reference, seed, functions)
+              functions: set[str] | None = None, carry_forward: bool = True) -> GradingPlugin:
+    plugin = GradingPlugin(student, reference, seed, functions, carry_forward)
     # no:unraisableexception and no:logging: the one gc.collect()s at the end of every session, the other
     # re-attaches log handlers for every test phase (PyTorch has dozens of loggers); neither serves grading
     args = [str(SUITE), "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:unraisableexception",
@@ -87,10 +87,13 @@ def forfeit(tests: list, source: Source) -> list:
 
 
 def grade(path: str | Path, *, reference: Submission | None = None, seed: int | None = None,
-          functions: set[str] | None = None, call_timeout: float = CALL_TIMEOUT, spawn=None) -> Result:
+          functions: set[str] | None = None, call_timeout: float = CALL_TIMEOUT, spawn=None,
+          carry_forward: bool = True) -> Result:
     """Grade the submission at `path`; a student's mistakes lower the score, they never raise.
 
     `spawn` starts the worker processes (default: a new interpreter each; pool.ForkServer forks them).
+    `carry_forward`: grade each function with correct versions of the other graded functions it calls,
+    so a mistake costs points only where it is (see autograder.carry); False grades each as it runs.
     """
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="ag-unzip-") as unpacked:
@@ -101,13 +104,13 @@ def grade(path: str | Path, *, reference: Submission | None = None, seed: int | 
         except LoadError as exc:
             source, failed = Source(Path(path), "unreadable", []), str(exc)
         result = Result(submission=str(path), seed=source.seed if seed is None else seed,
-                        grader_version=__version__)
+                        grader_version=__version__, carry_forward=carry_forward)
         own_reference = reference is None
         launcher = {"spawn": spawn} if spawn is not None else {}
         reference = reference or start_reference(**launcher)
         student = Submission(source.cells, call_timeout=call_timeout, failed=failed, **launcher)
         try:
-            plugin = run_suite(student, reference, result.seed, functions)
+            plugin = run_suite(student, reference, result.seed, functions, carry_forward)
             result.tests = forfeit(plugin.results(), source)
             result.load_errors = student.report.errors
             result.load_failed = student.report.failed

@@ -120,8 +120,20 @@ FUNCTIONS: dict[str, Callable[..., Callable]] = {
 }
 
 
-def build_function(spec: Fn) -> Callable:
-    return FUNCTIONS[spec.name](**spec.params)
+class GraderFunction:
+    """A grader-built test function as the student's code receives it. It remembers the descriptor it
+    was built from, so a stand-in (see carry) can pass it on to the grader, as plain data."""
+
+    def __init__(self, spec: Fn):
+        self.spec = spec
+        self._fn = FUNCTIONS[spec.name](**spec.params)
+
+    def __call__(self, *args, **kwargs):
+        return self._fn(*args, **kwargs)
+
+
+def build_function(spec: Fn) -> GraderFunction:
+    return GraderFunction(spec)
 
 
 # ------------------------------------------------------------------ operations
@@ -132,26 +144,17 @@ def _student_function(ns: dict, fn: str) -> Callable | None:
     return value if callable(value) else None
 
 
-def _read_only(value: Any) -> Any:
-    if type(value) is np.ndarray:
-        value.setflags(write=False)
-        return value
-    if type(value) in (list, tuple):
-        return type(value)(_read_only(v) for v in value)
-    return value
-
-
 def raises(ns: dict, fn: str, args: list, kwargs: dict | None = None) -> dict:
     """Call the student's ``fn(*args, **kwargs)`` and report how it ended.
 
     Returns {"missing": True} when ``fn`` is not defined, else {"raised": exception type name or "",
     "value_error": whether it is a ValueError (or a subclass), "message": its text}.
-    Array arguments are read-only, as in an ordinary call.
+    Array arguments are writable copies, as in an ordinary call.
     """
     func = _student_function(ns, fn)
     if func is None:
         return {"missing": True}
-    args, kwargs = _read_only(list(args)), _read_only(dict(kwargs or {}))
+    args, kwargs = list(args), dict(kwargs or {})
     try:
         with warnings.catch_warnings(), np.errstate(all="warn", under="ignore"):
             warnings.simplefilter("ignore")

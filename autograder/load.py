@@ -12,6 +12,7 @@ no longer has are listed in ``Source.missing_cells``: nbgrader scores them 0.
 """
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import json
@@ -171,6 +172,54 @@ def _notebook(path: Path, reference: Path | None) -> tuple[list[tuple[str, str]]
     return cells, missing
 
 
+TOP_LEVEL_DEF = re.compile(r"(async\s+def|def|class)\b")
+
+
+def _definition_starts(text: str) -> list[int]:
+    """The 1-based lines where a top-level def or class begins (its decorators included).
+
+    From the syntax tree when the file parses; otherwise (a syntax error somewhere) from the lines that
+    start at column 0 with def, class or a decorator, so that one broken definition is cut off from
+    the others."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        starts, decorated = [], False
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.startswith("@"):
+                if not decorated:
+                    starts.append(number)
+                decorated = True
+            elif TOP_LEVEL_DEF.match(line):
+                if not decorated:
+                    starts.append(number)
+                decorated = False
+            elif line.strip() and not line.startswith("#"):
+                decorated = False
+        return starts
+    return [min([node.lineno] + [d.lineno for d in node.decorator_list]) for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+
+
+def python_cells(name: str, text: str) -> list[tuple[str, str]]:
+    """A .py file as cells: one per top-level definition (with the statements that follow it), the
+    statements before the first one as a cell of their own. Run in order in one namespace, they do what
+    the file does, except that a definition that fails to compile or run costs only itself, as a broken
+    notebook cell does. Each cell is padded with blank lines so its line numbers are the file's.
+    A file with a ``from __future__`` import stays whole (the import must hold for all of it)."""
+    starts = _definition_starts(text)
+    if not starts or re.search(r"^\s*from\s+__future__\s+import", text, flags=re.M):
+        return [(name, text)]
+    lines = text.splitlines(keepends=True)
+    bounds = ([1] if starts[0] > 1 else []) + starts + [len(lines) + 1]
+    cells = []
+    for begin, end in zip(bounds, bounds[1:]):
+        chunk = "".join(lines[begin - 1:end - 1])
+        if chunk.strip():
+            cells.append((name, "\n" * (begin - 1) + chunk))
+    return cells
+
+
 def _pick(folder: Path, name_hint: str | None) -> Path:
     """The one notebook (or else the one .py file) in a folder."""
     def candidates(pattern: str) -> list[Path]:
@@ -233,5 +282,5 @@ def load(path: str | Path, *, name_hint: str | None = "ps1", workdir: Path | Non
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise LoadError(f"{path.name} is not UTF-8 text.") from None
-        return Source(path, "python", [(path.name, text)])
+        return Source(path, "python", python_cells(path.name, text))
     raise LoadError(f"{path.name} is neither a notebook (.ipynb) nor a Python file (.py).")

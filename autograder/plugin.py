@@ -12,6 +12,7 @@ import zlib
 import numpy as np
 import pytest
 
+from autograder.carry import CarryForward, Notes
 from autograder.result import TestResult
 from autograder.worker import StudentError, Submission
 
@@ -47,10 +48,15 @@ def explain(excinfo: pytest.ExceptionInfo) -> tuple[str, str]:
 
 
 class GradingPlugin:
+    """``carry_forward``: each graded function is graded with the reference's versions of the other
+    graded functions it calls (see autograder.carry); the tests' messages say when that happened."""
+
     def __init__(self, student: Submission, reference: Submission, seed: int,
-                 functions: set[str] | None = None):
+                 functions: set[str] | None = None, carry_forward: bool = True):
         self._student, self._reference, self._seed = student, reference, seed
         self.functions = functions
+        self.carry_forward = carry_forward
+        self.carried: dict[str, Notes] = {}  # nodeid -> what was carried forward in that test
         self.items: dict[str, pytest.Item] = {}
         self.outcomes: dict[str, tuple[str, str]] = {}  # nodeid -> (status, message)
         self.collect_errors: list[str] = []
@@ -84,6 +90,9 @@ class GradingPlugin:
             self.collect_errors.append(str(report.longrepr))
 
     def pytest_collection_modifyitems(self, config, items):
+        order = [test_name(item).split(":")[0] for item in items]  # all of them, even when --only picks a few
+        if self.carry_forward and self._student is not self._reference:
+            self._student.carry = CarryForward(self._reference, order)
         keep = []
         for item in items:
             grade_marker(item)  # fail early on a test without points
@@ -92,10 +101,16 @@ class GradingPlugin:
         items[:] = keep
         self.items = {item.nodeid: item for item in keep}
 
+    def pytest_runtest_setup(self, item):
+        if self._student.carry is not None:
+            self._student.carry.reset()
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
         report = outcome.get_result()
+        if call.when == "call" and self._student.carry is not None:
+            self.carried[item.nodeid] = self._student.carry.reset()
         if report.skipped:
             reason = call.excinfo.value.msg if call.excinfo else "skipped"
             self.outcomes[item.nodeid] = ("skipped", str(reason))
@@ -103,6 +118,9 @@ class GradingPlugin:
             status, message = explain(call.excinfo)
             if call.when != "call" and status != "failed":
                 status = "error"
+            note = self.carried.get(item.nodeid, Notes()).sentence()
+            if note and status == "failed":
+                message = f"{message.rstrip()}{'' if message.rstrip().endswith('.') else '.'} {note}"
             self.outcomes[item.nodeid] = (status, message)
         elif call.when == "call":
             self.outcomes.setdefault(item.nodeid, ("passed", ""))
@@ -122,5 +140,6 @@ class GradingPlugin:
             score = share if status == "passed" else 0.0
             results.append(TestResult(name=name, function=name.split(":")[0], score=round(score, 6),
                                       max_score=round(share, 6), status=status, output=message,
-                                      visibility=visibility))
+                                      visibility=visibility,
+                                      carried_forward=self.carried.get(nodeid, Notes()).names()))
         return results

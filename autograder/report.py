@@ -11,18 +11,21 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from autograder.carry import Notes
 from autograder.result import Result, TestResult
 
 HIDDEN_NOTE = "This is a hidden test: its inputs are not shown."
 
 
 def student_output(test: TestResult) -> str:
-    """What a student may read about one test: hidden tests say pass or fail and nothing of their inputs."""
+    """What a student may read about one test: hidden tests say pass or fail and nothing of their inputs
+    (and which correct functions they were graded with, which says nothing of the inputs either)."""
     if test.visibility == "visible" or test.status == "passed":
         return test.output
     if test.status == "skipped":
         return test.output
-    return f"Failed. {HIDDEN_NOTE}"
+    carried = Notes(served=set(test.carried_forward)).sentence()
+    return f"Failed. {HIDDEN_NOTE}" + (f" {carried}" if carried else "")
 
 
 def gradescope(result: Result) -> dict:
@@ -39,6 +42,8 @@ def gradescope(result: Result) -> dict:
         }
         if t.visibility == "hidden" and t.status != "passed":
             entry["extra_data"] = {"instructor_detail": t.output}
+        if t.carried_forward:
+            entry.setdefault("extra_data", {})["carried_forward"] = list(t.carried_forward)
         tests.append(entry)
     summary = f"Score {result.score:g} / {result.max_score:g}."
     if result.load_failed:
@@ -53,7 +58,8 @@ def gradescope(result: Result) -> dict:
         "stdout_visibility": "hidden",
         "tests": tests,
         "extra_data": {"seed": result.seed, "grader_version": result.grader_version,
-                       "max_score": result.max_score, "submission": result.submission},
+                       "max_score": result.max_score, "submission": result.submission,
+                       "carry_forward": result.carry_forward},
     }
 
 

@@ -13,6 +13,7 @@ class TestResult:
     status: str  # "passed", "failed", "skipped" or "error" (the grader's own fault)
     output: str  # one sentence for the student: what went in, what was expected, what came back
     visibility: str  # "visible" or "hidden"
+    carried_forward: list[str] = field(default_factory=list)  # the correct functions it was graded with
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Result:
     student_output: str = ""  # the first kilobytes the submission printed
     grader_version: str = ""
     sandbox: dict = field(default_factory=dict)  # the confinement measures in force for the worker
+    carry_forward: bool = True  # graded with correct versions of the functions each function calls
 
     @property
     def score(self) -> float:

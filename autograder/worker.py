@@ -16,6 +16,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import warnings
@@ -25,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder import codec, sandbox
+from autograder import carry, codec, sandbox
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 CALL_TIMEOUT = 20.0  # seconds of wall clock for one call
@@ -37,9 +38,10 @@ OUTPUT_LIMIT = 4096  # characters of the student's own output shown back (the fi
 class StudentError(Exception):
     """The student's code could not produce a value: it raised, hung, crashed or is missing."""
 
-    def __init__(self, fn: str, kind: str, message: str):
+    def __init__(self, fn: str, kind: str, message: str, type: str = ""):
         super().__init__(message)
         self.fn, self.kind, self.message = fn, kind, message
+        self.type = type  # the exception's type name when the code raised one
 
 
 class WorkerLost(Exception):
@@ -131,6 +133,7 @@ class Worker:
     def start(self, timeout: float | None = None) -> LoadReport:
         self.stop()  # whatever a previous process of this worker left behind
         self.proc, self.send_fd, self.recv_fd = self.spawn(self.home, self.output_path)
+        os.set_blocking(self.send_fd, False)  # a child that stops reading cannot block the grader (see _write)
         try:  # the capture file as the grader made it, before any student code could swap it
             st = os.stat(self.output_path, follow_symlinks=False)
             self._output_id = (st.st_dev, st.st_ino)
@@ -160,21 +163,50 @@ class Worker:
         except ChildProcessError:  # not our child (a fork server's), or already reaped
             return self.proc.poll() is not None
 
-    def request(self, message: dict, timeout: float) -> dict:
-        """Send one request and wait for its reply; on any failure the worker is killed."""
-        try:
-            os.write(self.send_fd, codec.pack(message))
-        except (BrokenPipeError, OSError):
-            raise self._lost("crashed") from None
+    def request(self, message: dict, timeout: float, on_ask=None) -> dict:
+        """Send one request and wait for its reply; on any failure the worker is killed.
+
+        Until the reply comes, the child may send asks (carry.Standin); each is answered by
+        ``on_ask(ask, size, deadline)`` (refused when there is none, and past carry.MAX_ASKS the
+        worker is killed), within the same deadline.
+        """
         deadline = time.monotonic() + timeout
-        header = self._read(4, deadline)
-        size = int.from_bytes(header, "big")
+        self._write(codec.pack(message), deadline)
+        refused = 0
+        while True:
+            frame, size = self._read_frame(deadline)
+            if not (type(frame) is dict and frame.get("op") == "ask"):
+                return frame
+            if on_ask is None:
+                refused += 1
+                if refused > carry.MAX_ASKS:
+                    raise self._lost("garbled")
+                answer = {"ok": False, "refused": "nothing is being graded"}
+            else:
+                answer = on_ask(frame, size, deadline)
+            self._write(codec.pack(answer), deadline)
+
+    def _read_frame(self, deadline: float) -> tuple[Any, int]:
+        size = int.from_bytes(self._read(4, deadline), "big")
         if size > codec.MAX_FRAME:
             raise self._lost("garbled")
         try:
-            return codec.unpack(self._read(size, deadline))
+            return codec.unpack(self._read(size, deadline)), size
         except ValueError:
             raise self._lost("garbled") from None
+
+    def _write(self, data: bytes, deadline: float) -> None:
+        view = memoryview(data)
+        while view:
+            left = deadline - time.monotonic()
+            try:
+                if left <= 0 or not select.select([], [self.send_fd], [], left)[1]:
+                    raise self._lost("timeout")
+                view = view[os.write(self.send_fd, view[:1 << 20]):]
+            except BlockingIOError:
+                continue
+            except OSError:  # BrokenPipeError included: the child is gone
+                raise self._lost("crashed") from None
 
     def _read(self, n: int, deadline: float) -> bytes:
         chunks, got = [], 0
@@ -281,6 +313,8 @@ class Submission:
                  spawn=spawn_process, budget: float | None = None, settings: sandbox.Settings | None = None):
         self.label = label
         self.call_timeout = call_timeout
+        self.carry: carry.CarryForward | None = None  # set by the grader to carry errors forward
+        self._lock = threading.Lock()  # one request at a time: the reference also answers asks from another thread
         self.budget = SUBMISSION_BUDGET if budget is None else budget
         self.spent = 0.0  # seconds of wall clock used by this submission's requests so far
         self.worker = Worker(cells, load_timeout=load_timeout, spawn=spawn, settings=settings)
@@ -299,18 +333,24 @@ class Submission:
             raise AttributeError(fn)
         return lambda *args, **kwargs: self.call(fn, *args, **kwargs).value
 
-    def call(self, fn: str, *args, writable: bool = False, keep_args: bool = False,
-             timeout: float | None = None, **kwargs) -> Reply:
-        """Call the student's ``fn``; arrays are read-only unless ``writable``."""
+    def call(self, fn: str, *args, keep_args: bool = False, timeout: float | None = None, **kwargs) -> Reply:
+        """Call the student's ``fn`` on writable copies of ``args``; ``keep_args``: send them back as they
+        were after the call (to see what it changed)."""
+        return self.call_with(fn, list(args), kwargs, keep_args=keep_args, timeout=timeout)
+
+    def call_with(self, fn: str, args: list, kwargs: dict, *, keep_args: bool = False,
+                  timeout: float | None = None) -> Reply:
+        """``call`` with the arguments as a list and a dict (whatever their names)."""
         message = {"op": "call", "fn": fn, "args": codec.encode(list(args)),
-                   "kwargs": codec.encode(kwargs), "writable": writable, "keep_args": keep_args}
+                   "kwargs": codec.encode(dict(kwargs)), "keep_args": keep_args}
         reply = self._request(fn, message, timeout)
         args_after = codec.decode(reply["args"]) if keep_args else None
         return Reply(codec.decode(reply["value"]), list(reply.get("warnings", [])), args_after)
 
     def run(self, op: str, *, timeout: float | None = None, label: str | None = None, **kwargs) -> Any:
-        """Run a harness operation (see harness.OPS) against the submission; returns its plain data."""
-        message = {"op": "run", "name": op, "kwargs": codec.encode(kwargs)}
+        """Run a harness operation (see harness.OPS) against the submission; returns its plain data.
+        ``label`` names the function whose code the operation runs."""
+        message = {"op": "run", "name": op, "fn": label or op, "kwargs": codec.encode(kwargs)}
         return codec.decode(self._request(label or op, message, timeout)["value"])
 
     @property
@@ -328,13 +368,18 @@ class Submission:
         if self.budget_left <= 0:
             raise StudentError(fn, "budget", f"{fn} was not run: {self.label} used up its {self.budget:g} s "
                                "of grading time (earlier calls were too slow or never returned).")
-        started = time.monotonic()
-        try:
-            return self._attempt(fn, message, timeout, started)
-        finally:
-            self._charge(started)
+        on_ask = None
+        if self.carry is not None and self.carry.standins(fn):
+            message = {**message, "standins": self.carry.standins(fn)}
+            on_ask = self.carry.session(fn).answer
+        with self._lock:
+            started = time.monotonic()
+            try:
+                return self._attempt(fn, message, timeout, started, on_ask)
+            finally:
+                self._charge(started)
 
-    def _attempt(self, fn: str, message: dict, timeout: float | None, started: float) -> dict:
+    def _attempt(self, fn: str, message: dict, timeout: float | None, started: float, on_ask=None) -> dict:
         if not self.worker.alive:
             report = self.worker.start(timeout=self.budget_left)
             if report.failed and self.budget_left - (time.monotonic() - started) <= 0.01:
@@ -346,7 +391,7 @@ class Submission:
         limit = timeout or self.call_timeout
         left = self.budget_left - (time.monotonic() - started)
         try:
-            reply = self.worker.request(message, min(limit, max(left, 0.0)))
+            reply = self.worker.request(message, min(limit, max(left, 0.0)), on_ask)
         except WorkerLost as lost:
             if lost.kind == "timeout" and left < limit:
                 raise StudentError(fn, "budget", f"{fn} did not return before {self.label} used up its "
@@ -357,7 +402,7 @@ class Submission:
             raise StudentError(fn, "crashed", f"{fn} {lost.detail}: the process running "
                                f"{self.label} was lost.") from None
         if not reply.get("ok"):
-            raise StudentError(fn, reply.get("kind", "raised"), self._explain(fn, reply))
+            raise StudentError(fn, reply.get("kind", "raised"), self._explain(fn, reply), str(reply.get("type", "")))
         return reply
 
     def _explain(self, fn: str, reply: dict) -> str:
@@ -398,11 +443,22 @@ def _error(exc: BaseException, kind: str = "raised") -> dict:
             "where": _student_frames(exc.__traceback__)}
 
 
+def _remember_source(filename: str, source: str) -> None:
+    """Put a cell's lines where tracebacks look for them. The cells of one .py file share its name, each
+    padded with blank lines to the file's line numbers (load.python_cells): their lines are merged."""
+    lines = source.splitlines(True)
+    known = linecache.cache.get(filename)
+    if known and known[1] is None:  # one of ours, from an earlier cell of the same file
+        old = known[2]
+        lines = [new if new.strip() or i >= len(old) else old[i] for i, new in enumerate(lines)] + old[len(lines):]
+    linecache.cache[filename] = (sum(map(len, lines)), None, lines, filename)
+
+
 def _execute_cells(cells: list, namespace: dict) -> dict:
     errors = []
     for label, source in cells:
         filename = f"<{label}>"
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        _remember_source(filename, source)
         try:
             exec(compile(source, filename, "exec"), namespace)
         except BaseException as exc:  # a broken cell costs only what it defines
@@ -413,27 +469,27 @@ def _execute_cells(cells: list, namespace: dict) -> dict:
     return {"ok": True, "defined": defined, "errors": errors}
 
 
-def _prepare(value: Any, writable: bool) -> Any:
+def _prepare(value: Any) -> Any:
+    """Arguments as the student's code gets them: decoded arrays are fresh, writable copies (changing one
+    is checked by a test of its own, not a crash); a descriptor becomes the grader's test function."""
     from autograder import harness
 
-    if type(value) is np.ndarray:
-        value.setflags(write=writable)
-        return value
     if isinstance(value, codec.Fn):
         return harness.build_function(value)
     if type(value) in (list, tuple):
-        return type(value)(_prepare(v, writable) for v in value)
+        return type(value)(_prepare(v) for v in value)
     return value
 
 
-def _call(namespace: dict, message: dict) -> dict:
+def _call(namespace: dict, message: dict, ask) -> dict:
     fn = namespace.get(message["fn"])
     if not callable(fn):
         return {"ok": False, "kind": "missing"}
-    args = _prepare(codec.decode(message["args"]), message["writable"])
-    kwargs = _prepare(codec.decode(message["kwargs"]), message["writable"])
+    args = _prepare(codec.decode(message["args"]))
+    kwargs = _prepare(codec.decode(message["kwargs"]))
     # numpy's default error state, whatever the submission set globally: a warning inside the call counts
-    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"), \
+            carry.standins(namespace, message.get("standins", []), ask, message["fn"]):
         warnings.simplefilter("always")
         value = fn(*args, **kwargs)
     reply = {"ok": True, "value": codec.encode(value),
@@ -443,11 +499,13 @@ def _call(namespace: dict, message: dict) -> dict:
     return reply
 
 
-def _run(namespace: dict, message: dict) -> dict:
+def _run(namespace: dict, message: dict, ask) -> dict:
     from autograder import harness
 
     op = harness.OPS[message["name"]]
-    return {"ok": True, "value": codec.encode(op(namespace, **codec.decode(message["kwargs"])))}
+    with carry.standins(namespace, message.get("standins", []), ask, message.get("fn", "")):
+        value = op(namespace, **codec.decode(message["kwargs"]))
+    return {"ok": True, "value": codec.encode(value)}
 
 
 def _load(message: dict, namespace: dict, fds: tuple[int, int]) -> dict:
@@ -460,8 +518,17 @@ def serve(recv_fd: int, send_fd: int) -> None:
     """The child's loop: one request in, one reply out, until the parent closes the pipe."""
     recv = os.fdopen(recv_fd, "rb", buffering=0)
     namespace: dict = {"__name__": "submission", "__builtins__": __builtins__}
+
+    def ask(message: dict) -> dict:
+        """A stand-in's question to the grader (see carry), answered before the call's reply."""
+        _send(send_fd, message)
+        header = _read_exact(recv, 4)
+        if not header:
+            os._exit(0)  # the grader is gone
+        return codec.unpack(_read_exact(recv, int.from_bytes(header, "big")))
+
     handlers = {"load": lambda m: _load(m, namespace, (recv_fd, send_fd)),
-                "call": lambda m: _call(namespace, m), "run": lambda m: _run(namespace, m)}
+                "call": lambda m: _call(namespace, m, ask), "run": lambda m: _run(namespace, m, ask)}
     while True:
         header = _read_exact(recv, 4)
         if not header:
@@ -473,10 +540,13 @@ def serve(recv_fd: int, send_fd: int) -> None:
             reply = _error(exc)
         sys.stdout.flush()
         sys.stderr.flush()
-        frame = codec.pack(reply)
-        view = memoryview(frame)
-        while view:
-            view = view[os.write(send_fd, view):]
+        _send(send_fd, reply)
+
+
+def _send(send_fd: int, message: dict) -> None:
+    view = memoryview(codec.pack(message))
+    while view:
+        view = view[os.write(send_fd, view):]
 
 
 def _read_exact(stream, n: int) -> bytes:

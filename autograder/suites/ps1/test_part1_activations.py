@@ -5,6 +5,7 @@ import pytest
 from autograder.suites.ps1 import oracle
 from autograder.suites.ps1.checks import show
 from autograder.suites.ps1.common import grade_array, rows_sum_to_one
+from autograder.suites.ps1.inputs import grade_inputs_unchanged
 
 # Inputs that overflow a naive exp in float64, and in float32.
 EXTREMES_64 = [-1e4, -1e3, -745.2, -710.0, -40.0, -1.0, 0.0, 1.0, 40.0, 710.0, 745.2, 1e3, 1e4]
@@ -21,7 +22,7 @@ def test_sigmoid_visible(student, reference):
     grade_array(student, reference, "sigmoid", (x,), oracle.sigmoid(x), where=f"sigmoid(x) for x {show(x)}")
 
 
-@pytest.mark.grade(points=1, visibility="hidden")
+@pytest.mark.grade(points=0.5, visibility="hidden")
 def test_sigmoid_random(student, reference, rng):
     """sigmoid: random 2-D input"""
     x = rng.normal(0.0, 4.0, (5, 7))
@@ -67,6 +68,13 @@ def test_sigmoid_any_shape(student, reference, rng):
         grade_array(student, reference, "sigmoid", (x,), oracle.sigmoid(x), where=f"sigmoid(x) for x {show(x)}")
 
 
+@pytest.mark.grade(points=0.5, visibility="hidden")
+def test_sigmoid_inputs_unchanged(student, reference, rng):
+    """sigmoid: leaves its inputs as they were"""
+    args = (rng.normal(0.0, 3.0, (5, 7)),)
+    grade_inputs_unchanged(student, reference, "sigmoid", ("x",), args, oracle.sigmoid(*args))
+
+
 # ------------------------------------------------------------------ sigmoid_grad: 3 points
 
 
@@ -79,7 +87,7 @@ def test_sigmoid_grad_visible(student, reference):
                 where=f"sigmoid_grad(s) for s {show(s)}")
 
 
-@pytest.mark.grade(points=1, visibility="hidden")
+@pytest.mark.grade(points=0.5, visibility="hidden")
 def test_sigmoid_grad_random(student, reference, rng):
     """sigmoid_grad: random 2-D s = sigmoid(x) (takes the output s, not x)"""
     x = rng.uniform(-8.0, 8.0, (5, 7))
@@ -108,6 +116,14 @@ def test_sigmoid_grad_integer_input(student, reference):
     grade_array(student, reference, "sigmoid_grad", (s,), expected, where=f"sigmoid_grad(s) for integer s {show(s)}")
 
 
+@pytest.mark.grade(points=0.5, visibility="hidden")
+def test_sigmoid_grad_inputs_unchanged(student, reference, rng):
+    """sigmoid_grad: leaves its inputs as they were"""
+    x = rng.normal(0.0, 3.0, (5, 7))
+    grade_inputs_unchanged(student, reference, "sigmoid_grad", ("s",), (oracle.sigmoid(x),),
+                           oracle.sigmoid_derivative(x))
+
+
 # ------------------------------------------------------------------ softmax: 8 points
 
 
@@ -120,7 +136,7 @@ def test_softmax_visible(student, reference):
                     extra=rows_sum_to_one)
 
 
-@pytest.mark.grade(points=1.5, visibility="hidden")
+@pytest.mark.grade(points=1, visibility="hidden")
 def test_softmax_random_2d(student, reference, rng):
     """softmax: random 2-D input, each row independently (N = 5, C = 7)"""
     x = rng.normal(0.0, 3.0, (5, 7))
@@ -128,7 +144,7 @@ def test_softmax_random_2d(student, reference, rng):
                 extra=rows_sum_to_one)
 
 
-@pytest.mark.grade(points=1, visibility="hidden")
+@pytest.mark.grade(points=0.5, visibility="hidden")
 def test_softmax_random_1d(student, reference, rng):
     """softmax: random 1-D input"""
     x = rng.normal(0.0, 3.0, 9)
@@ -206,6 +222,15 @@ def test_softmax_one_row_one_column(student, reference, rng):
                 extra=rows_sum_to_one)
 
 
+@pytest.mark.grade(points=1, visibility="hidden")
+def test_softmax_inputs_unchanged(student, reference, rng):
+    """softmax: leaves its inputs as they were (1-D inputs too)"""
+    args = (rng.normal(0.0, 3.0, (4, 6)) + 2.0,)
+    grade_inputs_unchanged(student, reference, "softmax", ("x",), args, oracle.softmax(*args))
+    x = rng.normal(0.0, 3.0, 7) + 2.0
+    grade_inputs_unchanged(student, reference, "softmax", ("x",), (x,), oracle.softmax(x))
+
+
 # ------------------------------------------------------------------ softmax_jacobian: 4 points
 
 
@@ -217,7 +242,7 @@ def test_softmax_jacobian_visible(student, reference):
                     where=f"softmax_jacobian(s) for s {show(s)}")
 
 
-@pytest.mark.grade(points=1.5, visibility="hidden")
+@pytest.mark.grade(points=1, visibility="hidden")
 def test_softmax_jacobian_random(student, reference, rng):
     """softmax_jacobian: random s = softmax(z) with C = 6"""
     z = rng.normal(0.0, 2.0, 6)
@@ -254,3 +279,11 @@ def test_softmax_jacobian_many_classes(student, reference, rng):
     s = oracle.softmax(z)
     grade_array(student, reference, "softmax_jacobian", (s,), oracle.softmax_jacobian(z),
                 where=f"softmax_jacobian(s) for s = softmax(z), z of length {z.size}")
+
+
+@pytest.mark.grade(points=0.5, visibility="hidden")
+def test_softmax_jacobian_inputs_unchanged(student, reference, rng):
+    """softmax_jacobian: leaves its inputs as they were"""
+    z = rng.normal(0.0, 2.0, 6)
+    grade_inputs_unchanged(student, reference, "softmax_jacobian", ("s",), (oracle.softmax(z),),
+                           oracle.softmax_jacobian(z))

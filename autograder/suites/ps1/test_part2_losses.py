@@ -5,6 +5,7 @@ import pytest
 from autograder.suites.ps1 import checks, oracle
 from autograder.suites.ps1.checks import show
 from autograder.suites.ps1.common import both, grade_array, grade_raises_value_error, grade_scalar
+from autograder.suites.ps1.inputs import grade_inputs_unchanged
 
 
 def random_one_hot(rng, n: int, c: int, dtype=np.float64) -> np.ndarray:
@@ -80,7 +81,7 @@ def test_binary_cross_entropy_2d(student, reference, rng):
                  where=f"binary_cross_entropy(o, t) for o of shape {o.shape} and integer t", batch=12)
 
 
-@pytest.mark.grade(points=1, visibility="hidden")
+@pytest.mark.grade(points=0.5, visibility="hidden")
 def test_binary_cross_entropy_clamp(student, reference, rng):
     """binary_cross_entropy: probabilities exactly 0 and 1 give a finite loss (log clamped at -100), no warning"""
     o = np.array([0.0, 1.0, 0.0, 1.0, 0.3, 0.6, 1e-50])
@@ -106,6 +107,15 @@ def test_binary_cross_entropy_float32(student, reference, rng):
                  where="binary_cross_entropy(o, t) for float32 o and t of shape (10,)", batch=10)
 
 
+@pytest.mark.grade(points=0.5, visibility="hidden")
+def test_binary_cross_entropy_inputs_unchanged(student, reference, rng):
+    """binary_cross_entropy: leaves its inputs as they were (probabilities of 0 and 1 too)"""
+    o = np.concatenate([[0.0, 1.0, 1e-20], rng.uniform(0.02, 0.98, 7)])
+    args = (o, np.concatenate([[1.0, 0.0, 1.0], rng.integers(0, 2, 7)]).astype(np.float64))
+    grade_inputs_unchanged(student, reference, "binary_cross_entropy", ("o", "t"), args,
+                           oracle.binary_cross_entropy(*args))
+
+
 # ------------------------------------------------------------------ cross_entropy: 4 points
 
 
@@ -118,7 +128,7 @@ def test_cross_entropy_visible(student, reference):
                  where=f"cross_entropy(y_hat, y) for y_hat {show(y_hat)} and y {show(y)}", batch=2)
 
 
-@pytest.mark.grade(points=1, visibility="hidden")
+@pytest.mark.grade(points=0.5, visibility="hidden")
 def test_cross_entropy_random(student, reference, rng):
     """cross_entropy: random probabilities, N = 6 rows and C = 4 classes, the mean over rows"""
     y_hat = oracle.softmax(rng.normal(0.0, 1.5, (6, 4)))
@@ -154,6 +164,14 @@ def test_cross_entropy_one_row(student, reference, rng):
                  where=f"cross_entropy(y_hat, y) for y_hat {show(y_hat)} and y {show(y)}")
 
 
+@pytest.mark.grade(points=0.5, visibility="hidden")
+def test_cross_entropy_inputs_unchanged(student, reference, rng):
+    """cross_entropy: leaves its inputs as they were (probabilities of 0 too)"""
+    y_hat = np.array([[0.0, 1.0, 0.0], [0.2, 0.8, 0.0], [0.5, 0.0, 0.5], [0.1, 0.6, 0.3]])
+    args = (y_hat, random_one_hot(rng, 4, 3))
+    grade_inputs_unchanged(student, reference, "cross_entropy", ("y_hat", "y"), args, oracle.cross_entropy(*args))
+
+
 # ------------------------------------------------------------------ softmax_cross_entropy: 5 points
 
 LARGE_LOGITS = np.array([[1e4, 0.0, -1e4], [-1e4, 1e4, 0.0], [0.0, 0.0, 0.0], [-1e4, -1e4, -1e4 + 1.0],
@@ -180,7 +198,7 @@ def test_softmax_cross_entropy_random(student, reference, rng):
                  where=f"softmax_cross_entropy(logits, y) for logits and y of shape {y.shape}", batch=5)
 
 
-@pytest.mark.grade(points=1.5, visibility="hidden")
+@pytest.mark.grade(points=1, visibility="hidden")
 def test_softmax_cross_entropy_stable(student, reference):
     """softmax_cross_entropy: exact (no clamp) and stable for logits up to |z| = 1e4, no warning"""
     grade_scalar(student, reference, "softmax_cross_entropy", (LARGE_LOGITS, LARGE_TARGETS),
@@ -218,6 +236,14 @@ def test_softmax_cross_entropy_one_row(student, reference, rng):
                  where=f"softmax_cross_entropy(logits, y) for logits {show(logits)} and y {show(y)}")
 
 
+@pytest.mark.grade(points=0.5, visibility="hidden")
+def test_softmax_cross_entropy_inputs_unchanged(student, reference, rng):
+    """softmax_cross_entropy: leaves its inputs as they were"""
+    args = (rng.normal(0.0, 3.0, (5, 7)) + 2.0, random_one_hot(rng, 5, 7))
+    grade_inputs_unchanged(student, reference, "softmax_cross_entropy", ("logits", "y"), args,
+                           oracle.softmax_cross_entropy(*args))
+
+
 # ------------------------------------------------------------------ softmax_cross_entropy_grad: 5 points
 
 
@@ -231,7 +257,7 @@ def test_softmax_cross_entropy_grad_visible(student, reference):
                     where=f"softmax_cross_entropy_grad(logits, y) for logits {show(logits)} and y {show(y)}")
 
 
-@pytest.mark.grade(points=1.5, visibility="hidden")
+@pytest.mark.grade(points=1, visibility="hidden")
 def test_softmax_cross_entropy_grad_random(student, reference, rng):
     """softmax_cross_entropy_grad: random logits, N = 5 and C = 7 (the gradient of the mean)"""
     logits, y = rng.normal(0.0, 3.0, (5, 7)), random_one_hot(rng, 5, 7)
@@ -277,6 +303,14 @@ def test_softmax_cross_entropy_grad_one_row(student, reference, rng):
                 where=f"softmax_cross_entropy_grad(logits, y) for logits {show(logits)} and y {show(y)}")
 
 
+@pytest.mark.grade(points=0.5, visibility="hidden")
+def test_softmax_cross_entropy_grad_inputs_unchanged(student, reference, rng):
+    """softmax_cross_entropy_grad: leaves its inputs as they were"""
+    args = (rng.normal(0.0, 3.0, (5, 7)) + 2.0, random_one_hot(rng, 5, 7))
+    grade_inputs_unchanged(student, reference, "softmax_cross_entropy_grad", ("logits", "y"), args,
+                           oracle.softmax_cross_entropy_grad(*args))
+
+
 # ------------------------------------------------------------------ logistic_regression_grad: 4 points
 
 
@@ -311,7 +345,7 @@ def test_logistic_regression_grad_visible(student, reference):
                    where=f"logistic_regression_grad(x, t, w, b) for x {show(x[:1])}, t {show(t[:1])}, w = 0, b = 0")
 
 
-@pytest.mark.grade(points=1.5, visibility="hidden")
+@pytest.mark.grade(points=1, visibility="hidden")
 def test_logistic_regression_grad_random(student, reference, rng):
     """logistic_regression_grad: random x (N = 6, D = 3), t, w and b (gradients of the mean BCE)"""
     x, t = rng.normal(0.0, 1.0, (6, 3)), rng.integers(0, 2, 6).astype(np.float64)
@@ -346,3 +380,12 @@ def test_logistic_regression_grad_large_logits(student, reference, rng):
     w *= 1e4 / np.max(np.abs(x @ w))
     grade_logistic(student, reference, x, t, w, 0.0, batch=8,
                    where="logistic_regression_grad(x, t, w, b) for x w + b from -1e4 to 1e4")
+
+
+@pytest.mark.grade(points=0.5, visibility="hidden")
+def test_logistic_regression_grad_inputs_unchanged(student, reference, rng):
+    """logistic_regression_grad: leaves its inputs as they were"""
+    args = (rng.normal(0.0, 1.0, (6, 3)), rng.integers(0, 2, 6).astype(np.float64), rng.normal(0.0, 1.0, 3),
+            float(rng.normal()))
+    grade_inputs_unchanged(student, reference, "logistic_regression_grad", ("x", "t", "w", "b"), args,
+                           oracle.logistic_regression_grad(*args))

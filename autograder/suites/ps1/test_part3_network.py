@@ -4,6 +4,7 @@ import pytest
 
 from autograder.suites.ps1 import checks, oracle
 from autograder.suites.ps1.common import both, grade_array, grade_raises_value_error, rows_sum_to_one, tolerance_dtype
+from autograder.suites.ps1.inputs import grade_inputs_unchanged
 
 KEYS = ("W1", "b1", "W2", "b2")
 
@@ -75,7 +76,7 @@ def test_two_layer_forward_visible(student, reference):
     grade_forward(student, reference, fixed_network())
 
 
-@pytest.mark.grade(points=1.5, visibility="hidden")
+@pytest.mark.grade(points=1, visibility="hidden")
 def test_two_layer_forward_random(student, reference, rng):
     """two_layer_forward: random network, N = 5, Dx = 7, H = 4, Dy = 3"""
     grade_forward(student, reference, network(rng))
@@ -107,6 +108,14 @@ def test_two_layer_forward_one_example(student, reference, rng):
     grade_forward(student, reference, network(rng, n=1))
 
 
+@pytest.mark.grade(points=0.5, visibility="hidden")
+def test_two_layer_forward_inputs_unchanged(student, reference, rng):
+    """two_layer_forward: leaves its inputs as they were"""
+    args = forward_args(network(rng))
+    grade_inputs_unchanged(student, reference, "two_layer_forward", ("x", "W1", "b1", "W2", "b2"), args,
+                           oracle.two_layer_forward(*args))
+
+
 # ------------------------------------------------------------------ two_layer_grad_x: 8 points
 
 
@@ -122,7 +131,7 @@ def test_two_layer_grad_x_visible(student, reference):
     grade_grad_x(student, reference, hand_network(2))
 
 
-@pytest.mark.grade(points=2, visibility="hidden")
+@pytest.mark.grade(points=1.5, visibility="hidden")
 def test_two_layer_grad_x_random(student, reference, rng):
     """two_layer_grad_x: random network, N = 5, Dx = 7, H = 4, Dy = 3 (gradient of the mean loss)"""
     grade_grad_x(student, reference, network(rng))
@@ -135,7 +144,7 @@ def test_two_layer_grad_x_other_shapes(student, reference, rng, sizes):
     grade_grad_x(student, reference, network(rng, *sizes))
 
 
-@pytest.mark.grade(points=1, visibility="hidden")
+@pytest.mark.grade(points=0.5, visibility="hidden")
 def test_two_layer_grad_x_one_example(student, reference, rng):
     """two_layer_grad_x: a single example (N = 1), the textbook formula"""
     grade_grad_x(student, reference, network(rng, n=1))
@@ -167,6 +176,14 @@ def test_two_layer_grad_x_integer_input(student, reference, rng):
 def test_two_layer_grad_x_stable(student, reference, rng):
     """two_layer_grad_x: stable when pre-activations reach thousands, no warning"""
     grade_grad_x(student, reference, large_network(rng), " with pre-activations in the thousands")
+
+
+@pytest.mark.grade(points=1, visibility="hidden")
+def test_two_layer_grad_x_inputs_unchanged(student, reference, rng):
+    """two_layer_grad_x: leaves its inputs as they were"""
+    args = network(rng)
+    grade_inputs_unchanged(student, reference, "two_layer_grad_x", ("x", "y", "W1", "b1", "W2", "b2"), args,
+                           oracle.two_layer_grad_x(*args))
 
 
 # ------------------------------------------------------------------ two_layer_grads: 8 points
@@ -228,7 +245,7 @@ def test_two_layer_grads_keys_and_shapes(student, reference, rng):
     both(student, reference, "two_layer_grads", args, judge)
 
 
-@pytest.mark.grade(points=1.5, visibility="hidden")
+@pytest.mark.grade(points=1, visibility="hidden")
 def test_two_layer_grads_W1(student, reference, rng):
     """two_layer_grads: the gradient for W1, random network (N = 5, Dx = 7, H = 4, Dy = 3)"""
     grade_grads(student, reference, network(rng), keys=("W1",))
@@ -240,7 +257,7 @@ def test_two_layer_grads_b1(student, reference, rng):
     grade_grads(student, reference, network(rng), keys=("b1",))
 
 
-@pytest.mark.grade(points=1.5, visibility="hidden")
+@pytest.mark.grade(points=1, visibility="hidden")
 def test_two_layer_grads_W2(student, reference, rng):
     """two_layer_grads: the gradient for W2, random network (N = 5, Dx = 7, H = 4, Dy = 3)"""
     grade_grads(student, reference, network(rng), keys=("W2",))
@@ -268,6 +285,14 @@ def test_two_layer_grads_one_example(student, reference, rng):
 def test_two_layer_grads_stable(student, reference, rng):
     """two_layer_grads: stable when pre-activations reach thousands, no warning"""
     grade_grads(student, reference, large_network(rng), where_extra=" with pre-activations in the thousands")
+
+
+@pytest.mark.grade(points=1, visibility="hidden")
+def test_two_layer_grads_inputs_unchanged(student, reference, rng):
+    """two_layer_grads: leaves its inputs as they were"""
+    args = network(rng)
+    grade_inputs_unchanged(student, reference, "two_layer_grads", ("x", "y", "W1", "b1", "W2", "b2"), args,
+                           oracle.two_layer_grads(*args))
 
 
 # ------------------------------------------------------------------ num_params: 4 points

@@ -82,7 +82,7 @@ def grade_numerical(student, reference, name, params, x, *, h=None, restored=Tru
         return judge_numerical(reply, expected=expected, x=x, where=where, restored=restored)
 
     both(student, reference, "numerical_gradient", (Fn(name, params), x.copy()), judge,
-         writable=True, keep_args=True, **kwargs)
+         keep_args=True, **kwargs)
 
 
 # ------------------------------------------------------------------ numerical_gradient: 6 points
@@ -127,7 +127,7 @@ def test_numerical_gradient_restores_x(student, reference, rng):
         judge_numerical(reply, expected=expected, x=x, where=where)
 
     both(student, reference, "numerical_gradient", (Fn("quadratic", params), x.copy()), judge,
-         writable=True, keep_args=True)
+         keep_args=True)
 
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
@@ -168,7 +168,7 @@ def grade_check(student, reference, name, params, x, grad: dict, *, expect_pass:
         check_restored(reply.args[2], x, where=where)
 
     both(student, reference, "gradient_check", (Fn(name, params), Fn("tampered", grad), x.copy()), judge,
-         writable=True, keep_args=True, **kwargs)
+         keep_args=True, **kwargs)
 
 
 def tampered(name, params, kind, **how) -> dict:
