@@ -50,8 +50,7 @@ def make_case(rng, kind: str):
 
 
 def judge_numerical(reply, *, expected, x, where, restored=True):
-    value = checks.check_array(reply.value, fn="numerical_gradient", where=where, shape=x.shape,
-                               dtype=np.float64, in_dtypes=[x.dtype])
+    value = checks.check_array(reply.value, fn="numerical_gradient", where=where, shape=x.shape)
     checks.check_close(value, expected, where=where, rtol=checks.RTOL64, atol=checks.ATOL64,
                        hint="; it should be the centred difference (f(x + h e_i) - f(x - h e_i)) / 2h")
     checks.check_no_warnings(reply.warnings, where=where)
