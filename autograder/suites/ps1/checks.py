@@ -100,6 +100,10 @@ def index_text(idx: tuple) -> str:
 
 def type_text(value: Any) -> str:
     if isinstance(value, Unsupported):
+        if value.type_name == "numpy.ndarray" and value.detail == "dtype object":
+            return "a numpy.ndarray of Python objects (dtype object)"
+        if value.type_name == "numpy.ndarray" and value.detail.startswith("dtype "):
+            return f"a numpy.ndarray of {value.detail}"
         return str(value)
     if isinstance(value, TensorInfo):
         return f"a torch tensor ({value.dtype}, on {value.device})"
