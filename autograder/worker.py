@@ -399,7 +399,7 @@ def _error(exc: BaseException, kind: str = "raised") -> dict:
         message = exc.msg
     else:
         where, line = _student_frames(exc.__traceback__)
-    if not message.strip() and line:  # a bare `assert ...` or `raise ValueError()`: the line says what failed
+    if isinstance(exc, AssertionError) and not message.strip() and line:  # a bare `assert`: its line says what
         message = f"the failing line is `{line[:200]}`"
     if len(message) > 500:
         message = message[:500] + " ..."
