@@ -84,3 +84,40 @@ def test_grade_uses_the_same_seed_for_the_same_code_under_another_name(reference
     ra = grade(a, reference=reference, spawn=spawn, functions={"sigmoid"})
     rb = grade(b, reference=reference, spawn=spawn, functions={"sigmoid"})
     assert ra.seed == rb.seed and ra.score == rb.score == ra.max_score
+
+
+# Bugs that a random case used to catch only on some seeds, and the fixed case that now catches them.
+PICKED_LOG_SOFTMAX = '''
+def softmax_cross_entropy(logits, y):
+    logits, y = np.asarray(logits), np.asarray(y)
+    e = np.exp(logits - np.max(logits, axis=1, keepdims=True))
+    p = e / np.sum(e, axis=1, keepdims=True)
+    return -np.mean(np.log(p[np.arange(len(y)), np.argmax(y, axis=1)]))  # log(softmax), the target's only
+'''
+FORWARD_DIFFERENCE = '''
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    fx = f(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx].copy()
+        x[idx] = old + h
+        grad[idx] = (f(x) - fx) / h
+        x[idx] = old
+    return grad
+'''
+SEED_LUCK = [
+    ("log_softmax_of_the_target", PICKED_LOG_SOFTMAX, "softmax_cross_entropy",
+     "softmax_cross_entropy: float32 logits up to |z| = 1e3"),
+    ("forward_difference", FORWARD_DIFFERENCE, "numerical_gradient",
+     "numerical_gradient: matches the exact gradient to 1e-6 on a fixed curved f (a one-sided difference fails)"),
+]
+
+
+@pytest.mark.parametrize("name, code, fn, test", SEED_LUCK, ids=[case[0] for case in SEED_LUCK])
+def test_a_seed_lucky_bug_fails_its_fixed_case_on_every_seed(reference, spawn, tmp_path, name, code, fn, test):
+    path = tmp_path / f"{name}.py"
+    path.write_text((SUBMISSIONS / "correct" / "base.py").read_text() + "\n\n" + code)
+    for seed in (1, 2, 3, 4):
+        result = grade(path, reference=reference, spawn=spawn, seed=seed, functions={fn})
+        (case,) = [t for t in result.tests if t.name == test]
+        assert case.status == "failed", (seed, case)
