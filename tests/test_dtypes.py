@@ -52,10 +52,10 @@ DTYPE_TESTS = {  # the tests that look at a dtype, and their points
     "softmax_jacobian: keeps the float dtype (float32 in, float32 out; integers give float64)": 0.5,
     "one_hot: int32 and uint8 labels, with classes that never occur, still give C float64 columns": 0.5,
     "softmax_cross_entropy_grad: keeps the float dtype (float32 in, float32 out; integers give float64)": 0.5,
-    "logistic_regression_grad: keeps the float dtype (float32 x, t and w with a Python float b give a float32 dw)": 0.5,
-    "two_layer_forward: keeps the float dtype (float32 in, float32 out)": 0.5,
-    "two_layer_grad_x: keeps the float dtype (float32 in, float32 out)": 0.5,
-    "two_layer_grads: keeps the float dtype (float32 in, float32 out)": 0.5,
+    "logistic_regression_grad: keeps the float dtype (float32 x, t, w and a Python float b give a float32 dw)": 0.5,
+    "two_layer_forward: keeps the float dtype (float32 in, float32 out; float64 in, float64 out)": 0.5,
+    "two_layer_grad_x: keeps the float dtype (float32 in, float32 out; float64 in, float64 out)": 0.5,
+    "two_layer_grads: keeps the float dtype (float32 in, float32 out; float64 in, float64 out)": 0.5,
 }
 
 

@@ -329,11 +329,14 @@ def test_logistic_regression_grad_random(student, reference, rng):
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
 def test_logistic_regression_grad_float32(student, reference, rng):
-    """logistic_regression_grad: keeps the float dtype (float32 x, t and w with a Python float b give a float32 dw)"""
-    x, t = rng.normal(0.0, 1.0, (5, 4)).astype(np.float32), rng.integers(0, 2, 5).astype(np.float32)
-    w, b = rng.normal(0.0, 1.0, 4).astype(np.float32), float(rng.normal())
-    grade_logistic(student, reference, x, t, w, b, batch=5, check_dtype=True,
-                   where="logistic_regression_grad(x, t, w, b) for float32 x of shape (5, 4), t and w")
+    """logistic_regression_grad: keeps the float dtype (float32 x, t, w and a Python float b give a float32 dw)"""
+    x0, t0 = rng.normal(0.0, 1.0, (5, 4)), rng.integers(0, 2, 5)
+    w0, b = rng.normal(0.0, 1.0, 4), float(rng.normal())
+    for dtype in ("float32", "float64"):
+        x, t, w = x0.astype(dtype), t0.astype(dtype), w0.astype(dtype)
+        grade_logistic(student, reference, x, t, w, b, batch=5, check_dtype=True,
+                       where=f"logistic_regression_grad(x, t, w, b) for {dtype} x of shape (5, 4), t and w "
+                             f"and a Python float b")
 
 
 @pytest.mark.grade(points=0.5, visibility="hidden")

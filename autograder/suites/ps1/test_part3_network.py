@@ -82,9 +82,10 @@ def test_two_layer_forward_random(student, reference, rng):
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
 def test_two_layer_forward_float32(student, reference, rng):
-    """two_layer_forward: keeps the float dtype (float32 in, float32 out)"""
-    args = network(rng, dtype=np.float32)
-    grade_forward(student, reference, args, dtype=checks.spec_dtypes(*args))
+    """two_layer_forward: keeps the float dtype (float32 in, float32 out; float64 in, float64 out)"""
+    for dtype in (np.float32, np.float64):
+        args = network(rng, dtype=dtype)
+        grade_forward(student, reference, args, dtype=checks.spec_dtypes(*args))
 
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
@@ -143,9 +144,10 @@ def test_two_layer_grad_x_one_example(student, reference, rng):
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
 def test_two_layer_grad_x_float32(student, reference, rng):
-    """two_layer_grad_x: keeps the float dtype (float32 in, float32 out)"""
-    args = network(rng, dtype=np.float32)
-    grade_grad_x(student, reference, args, dtype=checks.spec_dtypes(*args))
+    """two_layer_grad_x: keeps the float dtype (float32 in, float32 out; float64 in, float64 out)"""
+    for dtype in (np.float32, np.float64):
+        args = network(rng, dtype=dtype)
+        grade_grad_x(student, reference, args, dtype=checks.spec_dtypes(*args))
 
 
 @pytest.mark.grade(points=1, visibility="hidden")
@@ -256,8 +258,9 @@ def test_two_layer_grads_b2(student, reference, rng):
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
 def test_two_layer_grads_float32(student, reference, rng):
-    """two_layer_grads: keeps the float dtype (float32 in, float32 out)"""
-    grade_grads(student, reference, network(rng, dtype=np.float32), check_dtype=True)
+    """two_layer_grads: keeps the float dtype (float32 in, float32 out; float64 in, float64 out)"""
+    for dtype in (np.float32, np.float64):
+        grade_grads(student, reference, network(rng, dtype=dtype), check_dtype=True)
 
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
