@@ -4,7 +4,7 @@ Only exactly-typed values are encoded: ``numpy.ndarray`` (not a subclass, numeri
 NumPy scalars, Python numbers, booleans, strings, None, and tuples, lists and dicts (string keys) of them.
 A torch tensor becomes a ``TensorInfo`` (its values copied to the CPU) and a callable descriptor
 ``Fn`` names a grader-owned test function. Anything else is replaced by ``Unsupported`` naming its
-type, so the parent can say "softmax returned MyArray; expected numpy.ndarray".
+type, so the parent can say "softmax(x) returned MyArray; expected a numpy.ndarray of numbers".
 """
 from __future__ import annotations
 

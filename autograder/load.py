@@ -45,12 +45,22 @@ class Source:
 
     @property
     def digest(self) -> str:
-        """A hash of the code that is graded (not of outputs or metadata)."""
-        return hashlib.sha256(json.dumps(self.cells).encode()).hexdigest()
+        """A hash of the code that is graded, cell by cell: not of the file's name, the cells' labels,
+        outputs or metadata, line endings or blank space at the end of a cell. So a file gets the same
+        seed alone, in a class folder (renamed), in nbgrader and on Gradescope; a .py file is one cell,
+        the same as a notebook holding that code in one cell (code split over several cells is other
+        code to run: a cell that fails costs only itself)."""
+        return hashlib.sha256(json.dumps([code_text(source) for _, source in self.cells]).encode()).hexdigest()
 
     @property
     def seed(self) -> int:
         return int(self.digest[:8], 16) % (2**31)
+
+
+def code_text(source: str) -> str:
+    """A cell's code as the digest sees it: Unix line endings and no blank space at the end of the cell
+    (a .py file ends with a newline, a notebook cell does not; neither changes what Python runs)."""
+    return source.replace("\r\n", "\n").replace("\r", "\n").rstrip()
 
 
 def _nb(cell) -> dict:
@@ -162,14 +172,41 @@ def _notebook(path: Path, reference: Path | None) -> tuple[list[tuple[str, str]]
         except (TypeError, AttributeError, ValueError) as exc:  # metadata the student's editor mangled
             raise LoadError(f"{path.name} has malformed nbgrader cell metadata ({type(exc).__name__}: {exc}); "
                             "start again from the released notebook and paste your code into it.") from None
-    cells = []
-    for index, cell in enumerate(nb.cells, start=1):
+    sources = []
+    for cell in nb.cells:
         if cell.get("cell_type") != "code" or is_test_cell(cell):
             continue
         source = strip_magics(cell.get("source", ""))
         if source.strip():
-            cells.append((f"cell {index}", source))
-    return cells, missing
+            sources.append(source)
+    return list(zip(cell_labels(sources), sources)), missing
+
+
+TOP_LEVEL_DEF = re.compile(r"^(?:async\s+)?def\s+([A-Za-z_]\w*)", re.MULTILINE)
+ORDINALS = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
+
+
+def cell_labels(sources: list[str]) -> list[str]:
+    """Names a student finds the cells by: "the cell that defines softmax" (Jupyter numbers no cells, and
+    counting them would count markdown), else "the cell that begins `x = 1`"; "the second cell that
+    defines softmax" when an earlier cell has the same name."""
+    seen: dict[str, int] = {}
+    labels = []
+    for source in sources:
+        what = _cell_name(source)
+        seen[what] = k = seen.get(what, 0) + 1
+        labels.append(f"the {what}" if k == 1 else f"the {ORDINALS.get(k, f'{k}th')} {what}")
+    return labels
+
+
+def _cell_name(source: str) -> str:
+    # a regular expression, not the parser: a cell with a syntax error is named too
+    names = TOP_LEVEL_DEF.findall(source)
+    public = [n for n in names if not n.startswith("_")] or names
+    if public:
+        return "cell that defines " + ", ".join(public[:3]) + (", ..." if len(public) > 3 else "")
+    first = next(line.strip() for line in source.splitlines() if line.strip())
+    return f"cell that begins `{first[:40]}{' ...' if len(first) > 40 else ''}`"
 
 
 TOP_LEVEL_DEF = re.compile(r"(async\s+def|def|class)\b")

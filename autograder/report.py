@@ -49,7 +49,7 @@ def gradescope(result: Result) -> dict:
     if result.load_failed:
         summary += " " + result.load_failed
     for err in result.load_errors[:5]:
-        summary += f"\nWhile loading, {err['where']} raised {err['type']}: {err['message']}"
+        summary += f"\nWhile loading, the code {err['where']} raised {err['type']}: {err['message']}"
     return {
         "score": result.score,
         "execution_time": result.execution_time,
@@ -97,7 +97,7 @@ def terminal(result: Result, console: Console | None = None) -> None:
     if result.load_failed:
         console.print(Text(result.load_failed, style="red"))
     for err in result.load_errors:
-        console.print(Text(f"While loading, {err['where']} raised {err['type']}: {err['message']}", style="yellow"))
+        console.print(Text(f"While loading, the code {err['where']} raised {err['type']}: {err['message']}", style="yellow"))
     for t in result.tests:
         if t.status in ("failed", "error") and t.max_score > 0:
             mark = "grader error:" if t.status == "error" else f"-{_fmt(t.max_score)}"
@@ -123,7 +123,7 @@ def feedback_markdown(result: Result, student: str = "") -> str:
     if result.load_failed:
         lines += ["Your submission could not be graded:", "", _fence(result.load_failed), ""]
     for err in result.load_errors:
-        lines += [f"While loading, {err['where']} raised {err['type']}:", "", _fence(err["message"]), ""]
+        lines += [f"While loading, the code {err['where']} raised {err['type']}:", "", _fence(err["message"]), ""]
     table = result.by_function()
     if table:
         lines += ["| function | points | tests passed |", "| --- | ---: | ---: |"]

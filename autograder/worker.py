@@ -410,9 +410,9 @@ class Submission:
             hint = ""
             if self.report.errors:
                 first = self.report.errors[0]
-                hint = f" ({first['where']} raised {first['type']}: {first['message']})"
+                hint = f" (the code {first['where']} raised {first['type']}: {first['message']})"
             return f"{fn} is not defined in {self.label}{hint}."
-        where = f" at {reply['where']}" if reply.get("where") else ""
+        where = f" {reply['where']}" if reply.get("where") else ""
         message = reply.get("message", "")
         return f"{fn} raised {reply.get('type', 'an error')}{where}" + (f": {message}" if message else "")
 
@@ -426,21 +426,29 @@ class Submission:
 # ----------------------------------------------------------------- child side
 
 
-def _student_frames(tb) -> str:
-    """Where in the student's code an exception came from: the last frame in a submission cell."""
+def _student_frames(tb) -> tuple[str, str]:
+    """Where in the student's code an exception came from, the last frame in a submission cell:
+    ("in the cell that defines softmax, line 5", that line's source), or ("", "")."""
     frames = [f for f in traceback.extract_tb(tb) if f.filename.startswith("<")]
     if not frames:
-        return ""
+        return "", ""
     last = frames[-1]
-    return f"line {last.lineno} of {last.filename.strip('<>')}"
+    return f"in {last.filename.strip('<>')}, line {last.lineno}", (last.line or "").strip()
 
 
 def _error(exc: BaseException, kind: str = "raised") -> dict:
     message = str(exc)
+    if isinstance(exc, SyntaxError) and (exc.filename or "").startswith("<"):
+        # compile() raised: no frame of the student's, but the error knows its cell and line
+        where, line = f"in {exc.filename.strip('<>')}, line {exc.lineno}", (exc.text or "").strip()
+        message = exc.msg
+    else:
+        where, line = _student_frames(exc.__traceback__)
+    if isinstance(exc, AssertionError) and not message.strip() and line:  # a bare `assert`: its line says what
+        message = f"the failing line is `{line[:200]}`"
     if len(message) > 500:
         message = message[:500] + " ..."
-    return {"ok": False, "kind": kind, "type": type(exc).__name__, "message": message,
-            "where": _student_frames(exc.__traceback__)}
+    return {"ok": False, "kind": kind, "type": type(exc).__name__, "message": message, "where": where}
 
 
 def _remember_source(filename: str, source: str) -> None:
@@ -464,7 +472,7 @@ def _execute_cells(cells: list, namespace: dict) -> dict:
         except BaseException as exc:  # a broken cell costs only what it defines
             err = _error(exc)
             errors.append({"cell": label, "type": err["type"], "message": err["message"],
-                           "where": err["where"] or label})
+                           "where": err["where"] or f"in {label}"})
     defined = sorted(k for k, v in namespace.items() if callable(v) and not k.startswith("_"))
     return {"ok": True, "defined": defined, "errors": errors}
 

@@ -23,7 +23,8 @@ def test_notebook_code_cells_without_tests_or_markdown(tmp_path):
                                             nbformat.v4.new_code_cell("x = 1")])
     source = load(path)
     assert source.kind == "notebook"
-    assert source.cells == [("cell 2", "def f():\n    return 1"), ("cell 4", "x = 1")]
+    assert source.cells == [("the cell that defines f", "def f():\n    return 1"),
+                            ("the cell that begins `x = 1`", "x = 1")]
 
 
 def test_magics_become_pass_at_their_indent():
@@ -120,8 +121,9 @@ def test_reference_restores_locked_cells_as_nbgrader_autograde_does(tmp_path):
     plain_cells = load(submitted).cells
     restored = load(submitted, reference=reference)
     assert plain_cells[0][1].endswith("edited a locked cell")
-    assert restored.cells == [("cell 1", "import numpy as np"), ("cell 2", "def f():\n    return 2"),
-                              ("cell 6", "x = 3")]
+    assert restored.cells == [("the cell that begins `import numpy as np`", "import numpy as np"),
+                              ("the cell that defines f", "def f():\n    return 2"),
+                              ("the cell that begins `x = 3`", "x = 3")]
     assert restored.missing_cells == {}
     assert restored.seed != load(submitted).seed
 
@@ -139,7 +141,7 @@ def test_reference_finds_deleted_and_duplicated_graded_cells(tmp_path):
     twice = notebook(tmp_path / "twice.ipynb", cells[:3] + [copy] + cells[3:])
     source = load(twice, reference=reference)
     assert source.missing_cells == {}
-    assert ("cell 4", copy.source) in source.cells
+    assert ("the cell that begins `### BEGIN HIDDEN TESTS`", copy.source) in source.cells
     # a graded cell whose metadata says it is no longer graded earns nothing in nbgrader either
     ungraded = reference_cells()
     ungraded[3].metadata["nbgrader"]["grade"] = False

@@ -443,7 +443,7 @@ def test_a_subclass_is_refused_with_a_sentence_naming_its_type():
     assert isinstance(value, Unsupported)
     with pytest.raises(AssertionError) as info:
         checks.check_array(value, fn="softmax", where="softmax(x)", shape=(3,), dtype=np.float64)
-    assert str(info.value) == "softmax returned MyArray; expected numpy.ndarray."
+    assert str(info.value) == "softmax(x) returned MyArray; expected a numpy.ndarray of numbers."
 
 
 def test_the_capture_file_is_never_followed_through_a_symlink(tmp_path):

@@ -46,7 +46,7 @@ def test_a_call_returns_plain_data(student):
 
 def test_a_broken_cell_costs_only_itself(student):
     assert student.report.errors[0]["type"] == "ZeroDivisionError"
-    assert student.report.errors[0]["where"] == "line 1 of cell 2"
+    assert student.report.errors[0]["where"] == "in cell 2, line 1"
     assert student.double(1) == 2
 
 
@@ -61,8 +61,8 @@ def test_inputs_are_writable_copies_and_changes_can_be_seen(student):
 def test_errors_name_the_function_and_the_line(student):
     with pytest.raises(StudentError) as info:
         student.stub(1)
-    assert info.value.message == "stub raised NotImplementedError at line 9 of cell 1"
-    with pytest.raises(StudentError, match=r"missing is not defined in your submission \(line 1 of cell 2 raised ZeroDivision"):
+    assert info.value.message == "stub raised NotImplementedError in cell 1, line 9"
+    with pytest.raises(StudentError, match=r"missing is not defined in your submission \(the code in cell 2, line 1 raised ZeroDivision"):
         student.missing(1)
 
 

@@ -26,8 +26,18 @@ class SelfCheckFailed(RuntimeError):
 # ------------------------------------------------------------------ formatting
 
 
+def _digits(v: float, digits: int) -> str:
+    """v to this many significant digits, trailing zeros kept (0.28990, not 0.2899), no bare point."""
+    if v == 0:
+        return "0"
+    text = f"{v:#.{digits}g}"
+    mantissa, _, exponent = text.partition("e")
+    return mantissa.rstrip(".") + ("e" + exponent if exponent else "")
+
+
 def num(v: float, other: float | None = None) -> str:
-    """A number with as many digits as it takes to tell it from ``other``."""
+    """A number with as many digits as it takes to tell it from ``other`` (the same count for both,
+    so num(a, b) and num(b, a) line up digit for digit)."""
     try:
         v = float(v)
     except (TypeError, ValueError, OverflowError):
@@ -36,10 +46,36 @@ def num(v: float, other: float | None = None) -> str:
         return str(v)
     if other is None or not math.isfinite(float(other)):
         return f"{v:.6g}"
+    other = float(other)
     for digits in range(4, 18):
-        if f"{v:.{digits}g}" != f"{float(other):.{digits}g}":
-            return f"{v:.{digits}g}"
-    return f"{v:.17g}"
+        if f"{v:.{digits}g}" != f"{other:.{digits}g}":
+            return _digits(v, digits)
+    return repr(v)
+
+
+def tolerance_text(tol: float) -> str:
+    """The tolerance to two significant digits, rounded down: a value shown outside it is outside it."""
+    if not math.isfinite(tol) or tol <= 0:
+        return f"{tol:g}"
+    exponent = math.floor(math.log10(tol)) - 1
+    floored = math.floor(tol / 10.0 ** exponent) * 10.0 ** exponent
+    while floored > tol:  # the division may round up
+        floored -= 10.0 ** exponent
+    return f"{floored:.2g}"
+
+
+def mismatch(value: float, expected: float, tol: float) -> tuple[str, str, str]:
+    """(value, expected, tolerance) as text for "is V, expected E (tolerance T)": V and E get the
+    same number of digits, enough that they differ and that |V - E| as printed exceeds T as printed."""
+    value, expected = float(value), float(expected)
+    within = tolerance_text(tol)
+    if not (math.isfinite(value) and math.isfinite(expected)):
+        return num(value), num(expected), within
+    for digits in range(4, 18):
+        got, want = f"{value:.{digits}g}", f"{expected:.{digits}g}"
+        if got != want and abs(float(got) - float(want)) > float(within):
+            return _digits(value, digits), _digits(expected, digits), within
+    return repr(value), repr(expected), within
 
 
 def show(a: Any, limit: int = 8) -> str:
@@ -64,6 +100,10 @@ def index_text(idx: tuple) -> str:
 
 def type_text(value: Any) -> str:
     if isinstance(value, Unsupported):
+        if value.type_name == "numpy.ndarray" and value.detail == "dtype object":
+            return "a numpy.ndarray of Python objects (dtype object)"
+        if value.type_name == "numpy.ndarray" and value.detail.startswith("dtype "):
+            return f"a numpy.ndarray of {value.detail}"
         return str(value)
     if isinstance(value, TensorInfo):
         return f"a torch tensor ({value.dtype}, on {value.device})"
@@ -98,30 +138,53 @@ def tolerance(dtype: Any, inputs: Iterable[Any] = ()) -> tuple[float, float]:
     return RTOL64, ATOL64
 
 
-def float_dtype(*arrays: Any) -> np.dtype:
-    """SPEC: integer inputs are treated as float64; float inputs follow NumPy's promotion."""
-    kinds = [np.float64 if np.asarray(a).dtype.kind in "biu" else np.asarray(a).dtype for a in arrays]
-    return np.result_type(*kinds)
+def spec_dtypes(*arrays: Any) -> tuple[np.dtype, ...]:
+    """The result dtypes SPEC accepts for a result computed from these array inputs.
+
+    Integer (and bool) inputs count as float64; a float input keeps its dtype; when the inputs mix float
+    dtypes (float32 with float64) any of them is accepted. Python scalars (b, h, lr) are not passed here:
+    they never decide the dtype."""
+    found = {np.dtype(np.float64) if np.asarray(a).dtype.kind in "biu" else np.asarray(a).dtype for a in arrays}
+    return tuple(sorted(found, key=lambda d: (d.itemsize, d.str)))
+
+
+def judging_dtype(result: Any, in_dtypes: Iterable[Any] = ()) -> np.dtype:
+    """The precision a result is judged at: float32 when the result or any input is float32 (or smaller),
+    else float64. So a result's dtype never costs points in a value test: only the dtype tests look at it."""
+    for d in (result, *in_dtypes):
+        d = np.dtype(d)
+        if d.kind == "f" and d.itemsize <= 4:
+            return np.dtype(np.float32)
+    return np.dtype(np.float64)
+
+
+def _dtype_list(dtypes: tuple[np.dtype, ...]) -> str:
+    names = [str(d) for d in dtypes]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 # ------------------------------------------------------------------ checks on returned values
 
 
-def check_array(value: Any, *, fn: str, where: str, shape: tuple, dtype: Any,
+def check_array(value: Any, *, fn: str, where: str, shape: tuple, dtype: Any = None,
                 in_dtypes: Iterable[Any] = (), allow_scalar: bool = False) -> np.ndarray:
-    """The value is a numpy.ndarray of this shape and float dtype, all finite; returns it."""
+    """The value is a numpy.ndarray of real numbers of this shape, all finite; returns it.
+
+    ``dtype`` (a dtype or a tuple of accepted dtypes) is checked only when given: only the dtype tests
+    give it, so that a dtype mistake costs those tests alone (SPEC: at most 5 points in all)."""
     if allow_scalar and isinstance(value, np.floating) and shape == ():
         value = np.asarray(value)
     if isinstance(value, TensorInfo):
         raise AssertionError(f"{fn} returned a torch tensor; expected a numpy.ndarray.")
     if type(value) is not np.ndarray:
-        raise AssertionError(f"{fn} returned {type_text(value)}; expected numpy.ndarray.")
-    if value.dtype.kind != "f":
-        raise AssertionError(f"{where} returned an array of dtype {value.dtype}; expected {np.dtype(dtype)}.")
+        raise AssertionError(f"{where} returned {type_text(value)}; expected a numpy.ndarray of numbers.")
+    if value.dtype.kind not in "biuf":
+        raise AssertionError(f"{where} returned an array of dtype {value.dtype}; expected real numbers.")
     if value.shape != tuple(shape):
         raise AssertionError(f"{where} returned shape {value.shape}; expected {tuple(shape)}.")
-    check_dtype(value.dtype, dtype, fn=fn, where=where, in_dtypes=in_dtypes)
-    bad = ~np.isfinite(value)
+    if dtype is not None:
+        check_dtype(value.dtype, dtype, fn=fn, where=where, in_dtypes=in_dtypes)
+    bad = ~np.isfinite(value) if value.dtype.kind == "f" else np.zeros(value.shape, bool)
     if bad.any():
         idx = np.argwhere(bad)[0]
         at = f"entry {index_text(idx)}" if value.ndim else "the value"
@@ -130,21 +193,23 @@ def check_array(value: Any, *, fn: str, where: str, shape: tuple, dtype: Any,
 
 
 def check_dtype(got: Any, expected: Any, *, fn: str, where: str, in_dtypes: Iterable[Any] = ()) -> None:
-    got, expected = np.dtype(got), np.dtype(expected)
-    if got == expected:
+    """``expected``: one dtype, or a tuple of the accepted ones (see spec_dtypes)."""
+    got = np.dtype(got)
+    accepted = tuple(np.dtype(d) for d in expected) if isinstance(expected, (tuple, list)) else (np.dtype(expected),)
+    if got in accepted:
         return
     ins = [np.dtype(d) for d in in_dtypes]
     floats = sorted({str(d) for d in ins if d.kind == "f"})
-    if ins and all(d.kind == "f" for d in ins) and len(floats) == 1:
-        raise AssertionError(f"{fn} changed the dtype: {floats[0]} in, {got} out.")
+    if ins and all(d.kind == "f" for d in ins) and len(floats) == 1 and len(accepted) == 1:
+        raise AssertionError(f"{fn} changed the dtype: {floats[0]} in, {got} out (a float input keeps its dtype).")
     if ins and all(d.kind in "biu" for d in ins):
         raise AssertionError(f"{where} returned {got} for integer input; integers are treated as float64, "
-                             f"so expected {expected}.")
+                             f"so expected {_dtype_list(accepted)}.")
     if ins:
         names = ", ".join(str(d) for d in ins)
-        raise AssertionError(f"{where} returned {got}; with inputs of dtype {names}, NumPy's promotion "
-                             f"gives {expected}.")
-    raise AssertionError(f"{where} returned {got}; expected {expected}.")
+        raise AssertionError(f"{where} returned {got}; with inputs of dtype {names}, expected "
+                             f"{_dtype_list(accepted)}.")
+    raise AssertionError(f"{where} returned {got}; expected {_dtype_list(accepted)}.")
 
 
 def _batch_hint(value: np.ndarray, expected: np.ndarray, batch: int | None, rtol: float, atol: float) -> str:
@@ -173,18 +238,26 @@ def check_close(value: np.ndarray, expected: np.ndarray, *, where: str, rtol: fl
     if excess[idx] <= 0:
         return
     v, e = value[idx], expected[idx]
-    tol = atol + rtol * abs(e)
+    got, want, within = mismatch(v, e, atol + rtol * abs(e))
     at = f"entry {index_text(idx)} is" if value.ndim else "the value is"
     extra = hint or _batch_hint(value, expected, batch, rtol, atol)
-    raise AssertionError(f"{where}: {at} {num(v, e)}, expected {num(e, v)} (tolerance {tol:.2g}){extra}.")
+    raise AssertionError(f"{where}: {at} {got}, expected {want} (tolerance {within}){extra}.")
+
+
+def scalar_value(value: Any) -> Any:
+    """A 0-d float or bool array counts as the scalar it holds (SPEC: a loss may be a 0-d float array)."""
+    if type(value) is np.ndarray and value.shape == () and value.dtype.kind in "fb":
+        return value[()]
+    return value
 
 
 def check_scalar(value: Any, *, fn: str, where: str, what: str = "a float") -> float:
-    """A Python float or a NumPy floating scalar, finite; returns it as a float."""
+    """A Python float, a NumPy floating scalar or a 0-d float array, finite; returns it as a float."""
+    value = scalar_value(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (float, np.floating)):
         if type(value) is np.ndarray and value.size == 1:
             raise AssertionError(f"{where} returned a numpy.ndarray of shape {value.shape}; expected {what} "
-                                 "(a Python float or NumPy scalar: use float(...) or .item()).")
+                                 "(a Python float, a NumPy scalar or a 0-d array: use float(...) or .item()).")
         if isinstance(value, TensorInfo):
             raise AssertionError(f"{where} returned a torch tensor; expected {what} (use .item()).")
         raise AssertionError(f"{where} returned {type_text(value)}; expected {what}.")
@@ -194,21 +267,29 @@ def check_scalar(value: Any, *, fn: str, where: str, what: str = "a float") -> f
     return v
 
 
+def scalar_dtype(value: Any) -> np.dtype:
+    """The float dtype of a scalar a check_scalar accepted (a Python float is float64)."""
+    value = scalar_value(value)
+    return value.dtype if isinstance(value, np.floating) else np.dtype(np.float64)
+
+
 def check_scalar_close(value: float, expected: float, *, where: str, rtol: float, atol: float,
                        batch: int | None = None, hint: str = "") -> None:
-    if abs(value - expected) <= atol + rtol * abs(expected):
+    tol = atol + rtol * abs(expected)
+    if abs(value - expected) <= tol:
         return
     if not hint and batch and batch > 1 and abs(expected) > atol:
-        if abs(value - expected * batch) <= (atol + rtol * abs(expected)) * batch:
+        if abs(value - expected * batch) <= tol * batch:
             hint = f" (it is {batch} times too large: is it the mean over the batch, not the sum?)"
-        elif abs(value - expected / batch) <= atol + rtol * abs(expected):
+        elif abs(value - expected / batch) <= tol:
             hint = f" (it is {batch} times too small: is it divided by N twice?)"
-    tol = atol + rtol * abs(expected)
-    raise AssertionError(f"{where} is {num(value, expected)}, expected {num(expected, value)} "
-                         f"(tolerance {tol:.2g}){hint}.")
+    got, want, within = mismatch(value, expected, tol)
+    raise AssertionError(f"{where} is {got}, expected {want} (tolerance {within}){hint}.")
 
 
 def check_bool(value: Any, *, where: str, what: str) -> bool:
+    """A Python or NumPy bool, or a 0-d bool array."""
+    value = scalar_value(value)
     if type(value) is bool or isinstance(value, np.bool_):
         return bool(value)
     raise AssertionError(f"{where} returned {type_text(value)} as {what}; expected a bool.")

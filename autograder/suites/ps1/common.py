@@ -68,27 +68,26 @@ def array_inputs(args: tuple) -> list[np.ndarray]:
 
 
 def tolerance_dtype(result_dtype: Any, arrays: list[np.ndarray]) -> np.dtype:
-    """The float32 tolerance applies when any input is float32: a float64 result promoted from a
-    float32 input may legitimately carry float32 rounding (SPEC leaves mixed inputs open)."""
-    if any(a.dtype == np.float32 for a in arrays):
-        return np.dtype(np.float32)
-    return np.dtype(result_dtype)
+    """The precision a result is judged at: float32 when the result or any input is float32 (a float64
+    result promoted from a float32 input carries float32 rounding; SPEC accepts either dtype then)."""
+    return checks.judging_dtype(result_dtype, [a.dtype for a in arrays])
 
 
 def grade_array(student: Any, reference: Any, fn: str, args: tuple, expected: np.ndarray, *, where: str,
                 dtype: Any = None, batch: int | None = None, warnings: bool = True, hint: str = "",
                 allow_scalar: bool = False, tol_inputs: list | None = None,
                 extra: Callable[[np.ndarray, str, float, float], None] | None = None) -> np.ndarray:
-    """The call returns an array shaped like ``expected``, of ``dtype`` (SPEC's promotion of the array
-    inputs by default), close to ``expected`` (the oracle's values) and without a RuntimeWarning.
-    ``extra(value, where, rtol, atol)`` runs a more specific check before the comparison."""
+    """The call returns an array shaped like ``expected``, close to ``expected`` (the oracle's values) at
+    the precision of its inputs and result, without a RuntimeWarning. ``dtype`` (one dtype or a tuple of
+    the accepted ones, e.g. checks.spec_dtypes(*arrays)) is checked only when given: only a function's
+    dtype test gives it. ``extra(value, where, rtol, atol)`` runs a more specific check before the comparison."""
     arrays = array_inputs(args)
-    dtype = np.dtype(dtype if dtype is not None else checks.float_dtype(*arrays))
-    rtol, atol = checks.tolerance(tolerance_dtype(dtype, arrays), tol_inputs if tol_inputs is not None else arrays)
 
     def judge(reply: Reply, who: str) -> np.ndarray:
         value = checks.check_array(reply.value, fn=fn, where=where, shape=np.shape(expected), dtype=dtype,
                                    in_dtypes=[a.dtype for a in arrays], allow_scalar=allow_scalar)
+        rtol, atol = checks.tolerance(tolerance_dtype(value.dtype, arrays),
+                                      tol_inputs if tol_inputs is not None else arrays)
         if extra is not None:
             extra(value, where, rtol, atol)
         checks.check_close(value, expected, where=where, rtol=rtol, atol=atol, batch=batch, hint=hint)
@@ -100,14 +99,14 @@ def grade_array(student: Any, reference: Any, fn: str, args: tuple, expected: np
 
 
 def grade_scalar(student: Any, reference: Any, fn: str, args: tuple, expected: float, *, where: str,
-                 dtype: Any = None, batch: int | None = None, warnings: bool = True, hint: str = "") -> float:
-    """The call returns a float (Python or NumPy) close to ``expected`` without a RuntimeWarning."""
+                 batch: int | None = None, warnings: bool = True, hint: str = "") -> float:
+    """The call returns a scalar (a Python float, a NumPy floating scalar or a 0-d float array) close to
+    ``expected`` at the precision of its inputs and result, without a RuntimeWarning."""
     arrays = array_inputs(args)
-    dtype = np.dtype(dtype if dtype is not None else checks.float_dtype(*arrays))
-    rtol, atol = checks.tolerance(tolerance_dtype(dtype, arrays), arrays)
 
     def judge(reply: Reply, who: str) -> float:
         value = checks.check_scalar(reply.value, fn=fn, where=where)
+        rtol, atol = checks.tolerance(tolerance_dtype(checks.scalar_dtype(reply.value), arrays), arrays)
         checks.check_scalar_close(value, expected, where=where, rtol=rtol, atol=atol, batch=batch, hint=hint)
         if warnings:
             checks.check_no_warnings(reply.warnings, where=where)

@@ -3,9 +3,12 @@ import numpy as np
 import pytest
 
 from autograder.suites.ps1 import oracle
-from autograder.suites.ps1.checks import show
+from autograder.suites.ps1.checks import show, spec_dtypes
 from autograder.suites.ps1.common import grade_array, rows_sum_to_one
 from autograder.suites.ps1.inputs import grade_inputs_unchanged
+
+# Dtypes: each function has one dtype test (named "keeps the float dtype"), the only test that looks at
+# the result's dtype; every other test judges the values alone, at the precision of the inputs and result.
 
 # Inputs that overflow a naive exp in float64, and in float32.
 EXTREMES_64 = [-1e4, -1e3, -745.2, -710.0, -40.0, -1.0, 0.0, 1.0, 40.0, 710.0, 745.2, 1e3, 1e4]
@@ -40,9 +43,13 @@ def test_sigmoid_stable_float64(student, reference, rng):
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
 def test_sigmoid_float32(student, reference, rng):
-    """sigmoid: float32 in, float32 out"""
+    """sigmoid: keeps the float dtype (float32 in, float32 out; integers give float64)"""
     x = rng.normal(0.0, 3.0, (6, 4)).astype(np.float32)
-    grade_array(student, reference, "sigmoid", (x,), oracle.sigmoid(x), where=f"sigmoid(x) for x {show(x)}")
+    grade_array(student, reference, "sigmoid", (x,), oracle.sigmoid(x), where=f"sigmoid(x) for x {show(x)}",
+                dtype=spec_dtypes(x))
+    x = np.array([[-2, 0, 3]])
+    grade_array(student, reference, "sigmoid", (x,), oracle.sigmoid(x), where=f"sigmoid(x) for integer x {show(x)}",
+                dtype=spec_dtypes(x))
 
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
@@ -55,7 +62,7 @@ def test_sigmoid_stable_float32(student, reference, rng):
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
 def test_sigmoid_integer_input(student, reference, rng):
-    """sigmoid: integer input gives float64"""
+    """sigmoid: integer input"""
     x = rng.integers(-6, 7, (3, 5))
     grade_array(student, reference, "sigmoid", (x,), oracle.sigmoid(x), where=f"sigmoid(x) for integer x {show(x)}")
 
@@ -99,18 +106,21 @@ def test_sigmoid_grad_random(student, reference, rng):
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
 def test_sigmoid_grad_float32(student, reference, rng):
-    """sigmoid_grad: float32 in, float32 out"""
+    """sigmoid_grad: keeps the float dtype (float32 in, float32 out; integers give float64)"""
     x = rng.uniform(-6.0, 6.0, (4, 6))
     s = oracle.sigmoid(x).astype(np.float32)
     # the oracle on the same float32 values: s (1 - s) is the derivative at x = logit(s)
     s64 = s.astype(np.float64)
     grade_array(student, reference, "sigmoid_grad", (s,), oracle.sigmoid_derivative(np.log(s64) - np.log1p(-s64)),
-                where=f"sigmoid_grad(s) for float32 s of shape {s.shape}")
+                where=f"sigmoid_grad(s) for float32 s of shape {s.shape}", dtype=spec_dtypes(s))
+    s = np.array([0, 1])
+    grade_array(student, reference, "sigmoid_grad", (s,), oracle.sigmoid_derivative(np.array([-np.inf, np.inf])),
+                where=f"sigmoid_grad(s) for integer s {show(s)}", dtype=spec_dtypes(s))
 
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
 def test_sigmoid_grad_integer_input(student, reference):
-    """sigmoid_grad: integer s (0 and 1) gives float64 zeros"""
+    """sigmoid_grad: integer s (0 and 1) gives zeros"""
     s = np.array([[0, 1, 1], [1, 0, 0]])
     expected = oracle.sigmoid_derivative(np.where(s == 1, np.inf, -np.inf))
     grade_array(student, reference, "sigmoid_grad", (s,), expected, where=f"sigmoid_grad(s) for integer s {show(s)}")
@@ -186,10 +196,13 @@ def test_softmax_shift_invariance(student, reference, rng):
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
 def test_softmax_float32(student, reference, rng):
-    """softmax: float32 in, float32 out"""
+    """softmax: keeps the float dtype (float32 in, float32 out; integers give float64)"""
     x = rng.normal(0.0, 3.0, (5, 7)).astype(np.float32)
     grade_array(student, reference, "softmax", (x,), oracle.softmax(x), where=f"softmax(x) for x {show(x)}",
-                extra=rows_sum_to_one)
+                extra=rows_sum_to_one, dtype=spec_dtypes(x))
+    x = np.array([[1, 0, 2], [0, 0, 0]])
+    grade_array(student, reference, "softmax", (x,), oracle.softmax(x), where=f"softmax(x) for integer x {show(x)}",
+                extra=rows_sum_to_one, dtype=spec_dtypes(x))
 
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
@@ -205,7 +218,7 @@ def test_softmax_stable_float32(student, reference, rng):
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
 def test_softmax_integer_input(student, reference, rng):
-    """softmax: integer input gives float64"""
+    """softmax: integer input"""
     x = rng.integers(-5, 6, (3, 4))
     grade_array(student, reference, "softmax", (x,), oracle.softmax(x), where=f"softmax(x) for integer x {show(x)}",
                 extra=rows_sum_to_one)
@@ -254,13 +267,16 @@ def test_softmax_jacobian_random(student, reference, rng):
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
 def test_softmax_jacobian_float32(student, reference, rng):
-    """softmax_jacobian: float32 in, float32 out"""
+    """softmax_jacobian: keeps the float dtype (float32 in, float32 out; integers give float64)"""
     z = rng.normal(0.0, 2.0, 5)
     s = oracle.softmax(z).astype(np.float32)
     # the oracle on the same float32 values: softmax(log s) is s, renormalised (a change of ~1e-7)
     expected = oracle.softmax_jacobian(np.log(s.astype(np.float64)))
     grade_array(student, reference, "softmax_jacobian", (s,), expected,
-                where=f"softmax_jacobian(s) for float32 s of length {s.size}")
+                where=f"softmax_jacobian(s) for float32 s of length {s.size}", dtype=spec_dtypes(s))
+    s = np.array([0, 1, 0])  # a one-hot softmax output: every entry of J is 0
+    grade_array(student, reference, "softmax_jacobian", (s,), oracle.softmax_jacobian(np.array([-1e4, 0.0, -1e4])),
+                where=f"softmax_jacobian(s) for integer s {show(s)}", dtype=spec_dtypes(s))
 
 
 @pytest.mark.grade(points=0.5, visibility="hidden")

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from autograder.suites.ps1 import checks, oracle
-from autograder.suites.ps1.checks import show
+from autograder.suites.ps1.checks import show, spec_dtypes
 from autograder.suites.ps1.common import both, grade_array, grade_raises_value_error, grade_scalar
 from autograder.suites.ps1.inputs import grade_inputs_unchanged
 
@@ -19,15 +19,15 @@ def random_one_hot(rng, n: int, c: int, dtype=np.float64) -> np.ndarray:
 def test_one_hot_visible(student, reference):
     """one_hot: one_hot([0, 2], 3) = [[1, 0, 0], [0, 0, 1]]"""
     labels = np.array([0, 2])
-    grade_array(student, reference, "one_hot", (labels, 3), oracle.one_hot(labels, 3), dtype=np.float64,
+    grade_array(student, reference, "one_hot", (labels, 3), oracle.one_hot(labels, 3),
                 where=f"one_hot(labels, 3) for labels {show(labels)}")
 
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
 def test_one_hot_random(student, reference, rng):
-    """one_hot: random labels, N = 9 and C = 5, as float64 rows"""
+    """one_hot: random labels, N = 9 and C = 5"""
     labels = rng.integers(0, 5, 9)
-    grade_array(student, reference, "one_hot", (labels, 5), oracle.one_hot(labels, 5), dtype=np.float64,
+    grade_array(student, reference, "one_hot", (labels, 5), oracle.one_hot(labels, 5),
                 where=f"one_hot(labels, 5) for labels {show(labels, limit=10)}")
 
 
@@ -213,7 +213,9 @@ def test_softmax_cross_entropy_float32(student, reference, rng):
     """softmax_cross_entropy: float32 logits up to |z| = 1e3"""
     logits = np.vstack([rng.normal(0.0, 3.0, (3, 4)), [[1e3, -1e3, 0.0, 999.0]], [[-1e3, -1e3, -999.0, -1e3]]])
     logits = logits.astype(np.float32)
-    y = random_one_hot(rng, 5, 4, np.float32)
+    # fixed targets in the two large rows: the class 2e3 below the top (its softmax underflows to 0 in
+    # float32, so log(softmax) gives inf on every seed) and a class 1 below the top
+    y = np.vstack([random_one_hot(rng, 3, 4), oracle.one_hot(np.array([1, 0]), 4)]).astype(np.float32)
     grade_scalar(student, reference, "softmax_cross_entropy", (logits, y), oracle.softmax_cross_entropy(logits, y),
                  where="softmax_cross_entropy(logits, y) for float32 logits of shape (5, 4) with entries up to 1e3")
 
@@ -276,21 +278,25 @@ def test_softmax_cross_entropy_grad_stable(student, reference):
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
 def test_softmax_cross_entropy_grad_float32(student, reference, rng):
-    """softmax_cross_entropy_grad: float32 logits and targets give float32"""
+    """softmax_cross_entropy_grad: keeps the float dtype (float32 in, float32 out; integers give float64)"""
     logits = rng.normal(0.0, 3.0, (4, 5)).astype(np.float32)
     y = random_one_hot(rng, 4, 5, np.float32)
     grade_array(student, reference, "softmax_cross_entropy_grad", (logits, y),
-                oracle.softmax_cross_entropy_grad(logits, y), batch=4,
+                oracle.softmax_cross_entropy_grad(logits, y), batch=4, dtype=spec_dtypes(logits, y),
                 where="softmax_cross_entropy_grad(logits, y) for float32 logits and y of shape (4, 5)")
+    logits, y = np.array([[2, 0, -1], [0, 1, 1]]), np.array([[1, 0, 0], [0, 0, 1]])
+    grade_array(student, reference, "softmax_cross_entropy_grad", (logits, y),
+                oracle.softmax_cross_entropy_grad(logits, y), batch=2, dtype=spec_dtypes(logits, y),
+                where=f"softmax_cross_entropy_grad(logits, y) for integer logits {show(logits)} and y {show(y)}")
 
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
 def test_softmax_cross_entropy_grad_mixed_precision(student, reference, rng):
-    """softmax_cross_entropy_grad: float32 with float64 inputs gives float64 (NumPy promotion)"""
+    """softmax_cross_entropy_grad: float32 with float64 inputs (either dtype, to float32 tolerance)"""
     logits, y = rng.normal(0.0, 3.0, (4, 5)), random_one_hot(rng, 4, 5)
     for lg, yy in ((logits.astype(np.float32), y), (logits, y.astype(np.float32))):
         grade_array(student, reference, "softmax_cross_entropy_grad", (lg, yy),
-                    oracle.softmax_cross_entropy_grad(lg, yy), dtype=np.float64, batch=4,
+                    oracle.softmax_cross_entropy_grad(lg, yy), batch=4,
                     where=f"softmax_cross_entropy_grad(logits, y) for {lg.dtype} logits and {yy.dtype} y")
 
 
@@ -314,18 +320,22 @@ def test_softmax_cross_entropy_grad_inputs_unchanged(student, reference, rng):
 # ------------------------------------------------------------------ logistic_regression_grad: 4 points
 
 
-def grade_logistic(student, reference, x, t, w, b, *, where: str, batch: int | None = None) -> None:
-    """(dw, db): dw shaped like w with SPEC's dtype, db a float, both close to the oracle's."""
+def grade_logistic(student, reference, x, t, w, b, *, where: str, batch: int | None = None,
+                   check_dtype: bool = False) -> None:
+    """(dw, db): dw shaped like w, db a float, both close to the oracle's; with check_dtype, dw has SPEC's
+    dtype (that of x, t and w: the Python float b never decides it)."""
     exp_dw, exp_db = oracle.logistic_regression_grad(x, t, w, b)
-    dtype = checks.float_dtype(x, t, w)
-    rtol, atol = checks.tolerance(dtype, [x, t, w, b])
+    in_dtypes = [x.dtype, t.dtype, w.dtype]
 
     def judge(reply, who):
         dw, db = checks.check_pair(reply.value, where=where, names="(dw, db)")
         dw = checks.check_array(dw, fn="logistic_regression_grad", where=f"dw of {where}", shape=w.shape,
-                                dtype=dtype, in_dtypes=[x.dtype, t.dtype, w.dtype])
+                                dtype=spec_dtypes(x, t, w) if check_dtype else None, in_dtypes=in_dtypes)
+        rtol, atol = checks.tolerance(checks.judging_dtype(dw.dtype, in_dtypes), [x, t, w, b])
         checks.check_close(dw, exp_dw, where=f"dw of {where}", rtol=rtol, atol=atol, batch=batch)
+        raw_db = db
         db = checks.check_scalar(db, fn="logistic_regression_grad", where=f"db of {where}")
+        rtol, atol = checks.tolerance(checks.judging_dtype(checks.scalar_dtype(raw_db), in_dtypes), [x, t, w, b])
         checks.check_scalar_close(db, exp_db, where=f"db of {where}", rtol=rtol, atol=atol, batch=batch)
         checks.check_no_warnings(reply.warnings, where=where)
 
@@ -356,11 +366,14 @@ def test_logistic_regression_grad_random(student, reference, rng):
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
 def test_logistic_regression_grad_float32(student, reference, rng):
-    """logistic_regression_grad: float32 x, t and w give a float32 dw"""
-    x, t = rng.normal(0.0, 1.0, (5, 4)).astype(np.float32), rng.integers(0, 2, 5).astype(np.float32)
-    w, b = rng.normal(0.0, 1.0, 4).astype(np.float32), float(rng.normal())
-    grade_logistic(student, reference, x, t, w, b, batch=5,
-                   where="logistic_regression_grad(x, t, w, b) for float32 x of shape (5, 4), t and w")
+    """logistic_regression_grad: keeps the float dtype (float32 x, t, w and a Python float b give a float32 dw)"""
+    x0, t0 = rng.normal(0.0, 1.0, (5, 4)), rng.integers(0, 2, 5)
+    w0, b = rng.normal(0.0, 1.0, 4), float(rng.normal())
+    for dtype in ("float32", "float64"):
+        x, t, w = x0.astype(dtype), t0.astype(dtype), w0.astype(dtype)
+        grade_logistic(student, reference, x, t, w, b, batch=5, check_dtype=True,
+                       where=f"logistic_regression_grad(x, t, w, b) for {dtype} x of shape (5, 4), t and w "
+                             f"and a Python float b")
 
 
 @pytest.mark.grade(points=0.5, visibility="hidden")

@@ -84,16 +84,18 @@ def test_two_layer_forward_random(student, reference, rng):
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
 def test_two_layer_forward_float32(student, reference, rng):
-    """two_layer_forward: float32 in, float32 out"""
-    grade_forward(student, reference, network(rng, dtype=np.float32))
+    """two_layer_forward: keeps the float dtype (float32 in, float32 out; float64 in, float64 out)"""
+    for dtype in (np.float32, np.float64):
+        args = network(rng, dtype=dtype)
+        grade_forward(student, reference, args, dtype=checks.spec_dtypes(*args))
 
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
 def test_two_layer_forward_mixed_precision(student, reference, rng):
-    """two_layer_forward: float32 x with float64 parameters gives float64 (NumPy promotion)"""
+    """two_layer_forward: float32 x with float64 parameters (either dtype, to float32 tolerance)"""
     args = network(rng)
     args = (args[0].astype(np.float32),) + args[1:]
-    grade_forward(student, reference, args, dtype=np.float64)
+    grade_forward(student, reference, args)
 
 
 @pytest.mark.grade(points=1, visibility="hidden")
@@ -150,18 +152,20 @@ def test_two_layer_grad_x_one_example(student, reference, rng):
     grade_grad_x(student, reference, network(rng, n=1))
 
 
-@pytest.mark.grade(points=1, visibility="hidden")
-def test_two_layer_grad_x_float32(student, reference, rng):
-    """two_layer_grad_x: float32 in, float32 out"""
-    grade_grad_x(student, reference, network(rng, dtype=np.float32))
-
-
 @pytest.mark.grade(points=0.5, visibility="hidden")
+def test_two_layer_grad_x_float32(student, reference, rng):
+    """two_layer_grad_x: keeps the float dtype (float32 in, float32 out; float64 in, float64 out)"""
+    for dtype in (np.float32, np.float64):
+        args = network(rng, dtype=dtype)
+        grade_grad_x(student, reference, args, dtype=checks.spec_dtypes(*args))
+
+
+@pytest.mark.grade(points=1, visibility="hidden")
 def test_two_layer_grad_x_mixed_precision(student, reference, rng):
-    """two_layer_grad_x: float32 parameters with float64 x and y give float64 (NumPy promotion)"""
+    """two_layer_grad_x: float32 parameters with float64 x and y (either dtype, to float32 tolerance)"""
     args = network(rng)
     args = args[:2] + tuple(a.astype(np.float32) for a in args[2:])
-    grade_grad_x(student, reference, args, dtype=np.float64)
+    grade_grad_x(student, reference, args)
 
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
@@ -189,12 +193,12 @@ def test_two_layer_grad_x_inputs_unchanged(student, reference, rng):
 # ------------------------------------------------------------------ two_layer_grads: 8 points
 
 
-def grade_grads(student, reference, args, keys=KEYS, where_extra=""):
-    """The dict of gradients: the listed keys each shaped like their parameter and close to the oracle."""
+def grade_grads(student, reference, args, keys=KEYS, where_extra="", check_dtype=False):
+    """The dict of gradients: the listed keys each shaped like their parameter and close to the oracle
+    (with check_dtype, each of SPEC's dtype)."""
     expected = oracle.two_layer_grads(*args)
     arrays = list(args)
-    dtype = checks.float_dtype(*arrays)
-    rtol, atol = checks.tolerance(tolerance_dtype(dtype, arrays), arrays)
+    dtype = checks.spec_dtypes(*arrays) if check_dtype else None
     where = where_for("two_layer_grads", args, where_extra)
     params = dict(zip(("W1", "b1", "W2", "b2"), args[2:]))
 
@@ -209,6 +213,7 @@ def grade_grads(student, reference, args, keys=KEYS, where_extra=""):
                                      f"(its keys: {', '.join(repr(k) for k in value) or 'none'}).")
             got = checks.check_array(value[key], fn="two_layer_grads", where=f"'{key}' of {where}",
                                      shape=params[key].shape, dtype=dtype, in_dtypes=[a.dtype for a in arrays])
+            rtol, atol = checks.tolerance(tolerance_dtype(got.dtype, arrays), arrays)
             checks.check_close(got, expected[key], where=f"'{key}' of {where}", rtol=rtol, atol=atol,
                                batch=args[0].shape[0])
         checks.check_no_warnings(reply.warnings, where=where)
@@ -240,7 +245,7 @@ def test_two_layer_grads_keys_and_shapes(student, reference, rng):
                 raise AssertionError(f"{where} returned a dict without the key '{key}' "
                                      f"(its keys: {', '.join(repr(k) for k in value) or 'none'}).")
             checks.check_array(value[key], fn="two_layer_grads", where=f"'{key}' of {where}",
-                               shape=params[key].shape, dtype=np.float64, in_dtypes=[np.float64])
+                               shape=params[key].shape)
 
     both(student, reference, "two_layer_grads", args, judge)
 
@@ -271,8 +276,9 @@ def test_two_layer_grads_b2(student, reference, rng):
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
 def test_two_layer_grads_float32(student, reference, rng):
-    """two_layer_grads: float32 in, float32 out"""
-    grade_grads(student, reference, network(rng, dtype=np.float32))
+    """two_layer_grads: keeps the float dtype (float32 in, float32 out; float64 in, float64 out)"""
+    for dtype in (np.float32, np.float64):
+        grade_grads(student, reference, network(rng, dtype=dtype), check_dtype=True)
 
 
 @pytest.mark.grade(points=0.5, visibility="hidden")
