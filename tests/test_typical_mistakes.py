@@ -6,19 +6,19 @@ these tests need error carried forward (docs/ps1-spec.md): a sigmoid_grad applie
 sigmoid_grad only, not again in two_layer_grad_x and two_layer_grads.
 
 The visible checks are the release notebook's own check_<function> cells, read from
-assignments/ps1/ps1.ipynb when the test runs. Each runs in a worker forked from the session's fork server
-(a subprocess, sandboxed as in grading, no kernel) after the release's setup cell and the submission: what
-a student's "Run All" does, without Jupyter.
+assignments/ps1/ps1.ipynb when the test runs, by tests/visible_checks.py: one subprocess (no kernel) that
+forks a child per check, which runs the release's setup cell, the submission and the check cell, as a
+student's "Run All" does.
 """
 import ast
+import json
+import subprocess
 import sys
 
-import nbformat
 import pytest
 
-from autograder.grade import grade
-from autograder.worker import Worker
-from conftest import RELEASE_NB, SUBMISSIONS
+from autograder.result import Result
+from conftest import ROOT, SUBMISSIONS
 
 sys.path.insert(0, str(SUBMISSIONS))
 from typical import BASE, MISTAKES, build_source  # noqa: E402
@@ -30,21 +30,15 @@ FUNCTIONS = ["sigmoid", "sigmoid_grad", "softmax", "softmax_jacobian", "one_hot"
 IDS = [m.name for m in MISTAKES]
 
 
-def release_cells() -> dict[str, str]:
-    """The release notebook's nbgrader cells by grade_id (setup, check_<fn>, ...), as students get them."""
-    nb = nbformat.read(RELEASE_NB, 4)
-    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells if "grade_id" in c.metadata.get("nbgrader", {})}
-
-
-def run_cells(spawn, cells: list[tuple[str, str]]) -> dict[str, str]:
-    """Run the cells in order in one forked worker, as a kernel would; {cell label: its error} for each that raised."""
-    worker = Worker(cells, spawn=spawn)
-    try:
-        report = worker.start()
-    finally:
-        worker.cleanup()
-    assert not report.failed, report.failed
-    return {e["cell"]: f"{e['type']} at {e['where']}: {e['message']}" for e in report.errors}
+@pytest.fixture(scope="module")
+def checks_run():
+    """One run of tests/visible_checks.py (a subprocess) over the correct base and every mistake."""
+    cases = [{"name": "base", "source": BASE.read_text(), "functions": FUNCTIONS}]
+    cases += [{"name": m.name, "source": build_source(m), "functions": [m.function]} for m in MISTAKES]
+    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "visible_checks.py")], input=json.dumps(cases),
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout)
 
 
 def functions_of(source: str) -> dict[str, str]:
@@ -91,33 +85,47 @@ def test_the_base_calls_its_own_functions():
 # ------------------------------------------------------------------ visible checks
 
 
-def test_the_correct_base_passes_every_visible_check(spawn):
+def test_the_correct_base_passes_every_visible_check(checks_run):
     """The control: every check cell passes on the correct base, so a failure below is the mistake's."""
-    cells = release_cells()
-    checks = [(f"check_{fn}", cells[f"check_{fn}"]) for fn in FUNCTIONS]
-    errors = run_cells(spawn, [("setup", cells["setup"]), ("submission", BASE.read_text()), *checks])
-    assert errors == {}
+    assert checks_run["base"] == {fn: None for fn in FUNCTIONS}
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=IDS)
-def test_the_visible_check_catches_the_mistake(spawn, mistake):
-    cells = release_cells()
-    check = f"check_{mistake.function}"
-    errors = run_cells(spawn, [("setup", cells["setup"]), ("submission", build_source(mistake)), (check, cells[check])])
-    assert "setup" not in errors and "submission" not in errors, errors
-    assert check in errors, f"{check} passes although {mistake.function} is wrong: {mistake.why}"
+def test_the_visible_check_catches_the_mistake(checks_run, mistake):
+    error = checks_run[mistake.name][mistake.function]
+    assert error is not None, f"check_{mistake.function} passes although {mistake.function} is wrong: {mistake.why}"
+    assert not error.startswith("the "), error  # the check cell itself failed, not the setup or the submission
 
 
 # ------------------------------------------------------------------ hidden tests: charged once, where it is
 
 
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """The whole corpus graded as a class by the CLI (a subprocess, two grading processes sharing a fork
+    server): {mistake name: its Result}."""
+    root = tmp_path_factory.mktemp("typical")
+    for m in MISTAKES:  # a folder per student: the folder's name is the student's id
+        (root / "class" / m.name).mkdir(parents=True)
+        (root / "class" / m.name / "ps1.py").write_text(build_source(m))
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", "class", "--out", "graded", "-j", "2",
+                           "--no-progress"], cwd=root, capture_output=True, text=True, timeout=1200)
+    assert proc.returncode == 0, (proc.stdout[-2000:], proc.stderr[-2000:])
+    results = {}
+    for m in MISTAKES:
+        data = json.loads((root / "graded" / m.name / "results.json").read_text())
+        results[m.name] = Result.from_dict(data["extra_data"]["result"])
+    return results
+
+
 @pytest.mark.parametrize("mistake", MISTAKES, ids=IDS)
-def test_the_mistake_costs_points_only_in_its_function(reference, spawn, mistake, tmp_path):
-    path = tmp_path / f"{mistake.name}.py"
-    path.write_text(build_source(mistake))
-    result = grade(path, reference=reference, spawn=spawn)
-    assert result.load_errors == [] and result.grader_errors == []
+def test_the_mistake_costs_points_only_in_its_function(graded, mistake):
+    result = graded[mistake.name]
+    assert result.load_errors == [] and result.load_failed == "" and result.grader_errors == []
     charged = lost(result)
     failures = [(t.name, t.output) for t in result.tests if t.status == "failed"]
     assert mistake.function in charged, f"{mistake.function} kept all its points: {mistake.why}"
     assert set(charged) == {mistake.function}, (charged, failures)
+    for t in result.tests:
+        if t.status == "failed":
+            assert t.output and len(t.output) < 600, t  # one sentence, not a traceback
