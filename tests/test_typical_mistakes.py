@@ -28,12 +28,13 @@ FUNCTIONS = ["sigmoid", "sigmoid_grad", "softmax", "softmax_jacobian", "one_hot"
              "two_layer_forward", "two_layer_grad_x", "two_layer_grads", "num_params", "numerical_gradient",
              "gradient_check", "majority_dataset", "build_model", "train", "predict"]
 IDS = [m.name for m in MISTAKES]
+REALISTIC = sorted((SUBMISSIONS / "correct").glob("realistic_*.py"))  # realistic_base.py and its correct variants
 
 
 @pytest.fixture(scope="module")
 def checks_run():
-    """One run of tests/visible_checks.py (a subprocess) over the correct base and every mistake."""
-    cases = [{"name": "base", "source": BASE.read_text(), "functions": FUNCTIONS}]
+    """One run of tests/visible_checks.py (a subprocess) over the correct realistic submissions and every mistake."""
+    cases = [{"name": p.stem, "source": p.read_text(), "functions": FUNCTIONS} for p in REALISTIC]
     cases += [{"name": m.name, "source": build_source(m), "functions": [m.function]} for m in MISTAKES]
     proc = subprocess.run([sys.executable, str(ROOT / "tests" / "visible_checks.py")], input=json.dumps(cases),
                           capture_output=True, text=True, timeout=600)
@@ -85,9 +86,11 @@ def test_the_base_calls_its_own_functions():
 # ------------------------------------------------------------------ visible checks
 
 
-def test_the_correct_base_passes_every_visible_check(checks_run):
-    """The control: every check cell passes on the correct base, so a failure below is the mistake's."""
-    assert checks_run["base"] == {fn: None for fn in FUNCTIONS}
+@pytest.mark.parametrize("path", REALISTIC, ids=[p.stem for p in REALISTIC])
+def test_correct_realistic_submissions_pass_every_visible_check(checks_run, path):
+    """The control: every check cell passes on the correct base (and its correct variants), so a check
+    that fails below fails because of the mistake."""
+    assert checks_run[path.stem] == {fn: None for fn in FUNCTIONS}
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=IDS)

@@ -7,6 +7,7 @@ A case is ``{"name": ..., "source": <the submission's Python>, "functions": [<fn
 PyTorch and matplotlib once (the setup cell's imports; a fresh matplotlib costs seconds), then forks a
 child per (case, function) that runs the release's setup cell, the case's source and ``check_<fn>``,
 so that no case can change another's state. The cells are read from assignments/ps1/ps1.ipynb each run.
+(Branch `notebook` has tests/check_cells.py with the same job and the same interface: keep one of the two.)
 """
 from __future__ import annotations
 
