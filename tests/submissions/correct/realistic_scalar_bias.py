@@ -1,6 +1,6 @@
-"""Correct, functions that call each other, with scalars as students write them: b of logistic_regression_grad
-becomes np.float64(b), which promotes float32 inputs to a float64 dw (docs/ps1-spec.md accepts this); a Python-float
-1 / N scales the softmax gradient."""
+"""Correct, functions that call each other, with Python scalars as students write them: b of
+logistic_regression_grad made a Python float (float(b)), a Python-float 1 / N scaling the softmax gradient.
+Python scalars never decide the dtype: float32 inputs still give float32 results."""
 import itertools
 
 import numpy as np
@@ -85,7 +85,7 @@ def softmax_cross_entropy_grad(logits, y):
 
 def logistic_regression_grad(x, t, w, b):
     N = x.shape[0]
-    b = np.float64(b)  # "b is a number": as a NumPy float it promotes float32 x w to float64
+    b = float(b)  # "b is a number": a Python float, which leaves float32 x w float32
     o = sigmoid(x @ w + b)
     dw = x.T @ (o - t) / N
     db = float(np.sum(o - t)) / N
