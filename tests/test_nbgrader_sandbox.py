@@ -7,8 +7,8 @@ timeout and budget: `--SandboxedGrading.functions/call_timeout/budget`); then `g
 
   hostile_patch_grade_cell   replaces autograder.notebook.grade_cell by one returning each function's maximum
   hostile_swap_module        puts a whole fake autograder.notebook in sys.modules
-  hostile_search_reference   walks up every parent folder (of its working folder, of sys.path, of the autograder
-                             package) for reference/*/*.ipynb and prints what it finds, and raises with it
+  hostile_search_reference   walks up every parent folder (of its working folder and of the autograder package)
+                             for reference/*/*.ipynb and prints what it finds, and raises with it
   hostile_workspace          reads the gradebook and another student's submission, writes into the workspace,
                              and earns sigmoid's points only if it could read them
   attack_<name>              each attack of tests/attacks/ (the corpus test_attacks.py grades with the CLI),
@@ -58,16 +58,16 @@ sys.modules["autograder.notebook"] = fake
 '''
 
 SEARCH_REFERENCE = '''
-import glob, os, sys
-starts = [os.getcwd(), *sys.path]
+import glob, json, os
+starts = [os.getcwd()]  # in nbgrader's kernel: the autograded folder, inside the course
 try:
     import autograder
-    starts.append(os.path.dirname(autograder.__file__))
+    starts.append(os.path.dirname(autograder.__file__))  # the checkout the grader runs from
 except Exception:
     pass
 found = {}
 for start in starts:
-    folder = os.path.abspath(start or ".")
+    folder = os.path.abspath(start)
     while True:
         for path in glob.glob(os.path.join(folder, "reference", "*", "*.ipynb")):
             try:
@@ -77,14 +77,17 @@ for start in starts:
         if os.path.dirname(folder) == folder:
             break
         folder = os.path.dirname(folder)
-lines = []
+solution = []
 for path, text in found.items():
     print("FOUND", path)
     print(text)
-    lines += [line for line in text.splitlines() if "return" in line or "np." in line]
-print("searched", len(starts), "places, found", len(found))
-if lines:
-    raise RuntimeError("\\n".join(lines[:30]))
+    for c in json.loads(text)["cells"]:
+        source = "".join(c["source"])
+        if "### BEGIN SOLUTION" in source:
+            solution += source.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0].strip().splitlines()
+print("searched from", starts, "found", sorted(found))
+if solution:
+    raise RuntimeError("\\n".join(line.strip() for line in solution if len(line.strip()) > 12)[:480])
 '''
 
 
