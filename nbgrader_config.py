@@ -42,6 +42,21 @@ c.FileNameCollectorPlugin.named_regexp = (
 # reference, it scores the functions of a deleted graded cell 0 (autograder.grade.forfeit).
 c.OverwriteCells.add_missing_cells = False
 
-# A graded cell grades a whole submission in worker processes; give it room.
-c.ExecutePreprocessor.timeout = 600
-c.Execute.timeout = 600
+# ---------------------------------------------------------------- autograde in sandboxed workers (issue 9)
+# nbgrader's Execute step would run each notebook in a kernel, student code and graded cells in one
+# process. autograder.nbgrader_grading.SandboxedGrading takes its place and nothing else in Autograde's
+# list changes (SaveAutoGrades, AssignLatePenalties, ... run as usual): it grades the notebook through the
+# CLI's path (student code in sandboxed workers, no kernel) and writes each graded cell's points and
+# feedback. Given as a name, so that nbgrader's other commands do not import the grader.
+from nbgrader.converters import Autograde  # noqa: E402
+from nbgrader.preprocessors import Execute  # noqa: E402
+
+_nbgrader_steps = Autograde.class_traits()["autograde_preprocessors"].default()
+if Execute not in _nbgrader_steps:
+    raise RuntimeError("nbgrader_config.py: this nbgrader's autograde has no Execute step to replace; "
+                       "check autograder/nbgrader_grading.py against nbgrader's Autograde.autograde_preprocessors")
+c.Autograde.autograde_preprocessors = ["autograder.nbgrader_grading.SandboxedGrading" if step is Execute else step
+                                       for step in _nbgrader_steps]
+# the workers must not see the workspace: the gradebook, every student's submission and feedback
+c.SandboxedGrading.hide = [workspace]
+# ---------------------------------------------------------------- end of the sandboxed-autograde block

@@ -8,11 +8,15 @@ What it does:
    temporary folder via PS1_COURSE_DIR; the release goes there too, so assignments/ is not touched);
 2. N student notebooks in submitted/: the release with the reference's solutions pasted in (correct), and
    buggy variants of it (one function replaced by a bug from tests/submissions/buggy.py);
-3. `nbgrader autograde ps1` on all of them (nbgrader grades one notebook after the other);
+3. `nbgrader autograde ps1` on all of them, with the repository's nbgrader_config.py: its SandboxedGrading step
+   grades each notebook in sandboxed workers and starts no kernel (nbgrader grades one notebook after the other);
 4. `autograder grade submitted/ --out DIR` on the same notebooks with -j 1, then with -j 2;
 5. the scores compared, student by student and function by function (nbgrader's grade_<fn> cells);
 6. optionally, G generated .py submissions (correct, buggy and broken, as tests/test_batch.py makes them)
    graded with -j 2.
+
+nbgrader's own kernel path (its Execute step, before SandboxedGrading replaced it) is measured by running this
+script at commit 447952f, where a kernel ran each notebook and its graded cells graded it from inside.
 
 Per-submission times: for nbgrader, the intervals between the moments its autograded notebooks are written;
 for this package, the intervals between a job's "graded" events (.events.log); the first interval of each
@@ -183,9 +187,13 @@ def compare(n_notebooks: int, course: Path, work: Path, env: dict, log: Path) ->
     n = len(notebooks)
     print(f"{n} notebooks: " + ", ".join(f"{s} ({what})" for s, (_, what) in notebooks.items()))
 
-    started = time.time()
+    started, logged = time.time(), log.stat().st_size
     nb_wall = run([py, "-m", "nbgrader", "autograde", "ps1", f"--CourseDirectory.release_directory={release}"],
                   env, log, "nbgrader")
+    with open(log) as f:
+        f.seek(logged)
+        kernels = f.read().count("IPKernelApp")
+    print(f"nbgrader autograde: {kernels} kernel(s) started" + (" (SandboxedGrading: none)" if not kernels else ""))
     written = [(course / "autograded" / s / "ps1" / "ps1.ipynb").stat().st_mtime for s in notebooks]
     nb_each = intervals(written, started)
 

@@ -3,6 +3,7 @@ release, nbgrader's apps run as an instructor runs them, and the gradebook read 
 from __future__ import annotations
 
 import copy
+import html
 import os
 import re
 import subprocess
@@ -143,3 +144,24 @@ def solution_region_lines(nb: nbformat.NotebookNode, *, min_length: int = 12) ->
 def mark_schemes(nb: nbformat.NotebookNode) -> list[str]:
     return [m.group(1).strip() for c in nb.cells
             for m in re.finditer(r"=== BEGIN MARK SCHEME ===(.*?)=== END MARK SCHEME ===", c.source, flags=re.S)]
+
+
+def page_text(path: Path) -> str:
+    """The text of an HTML page as a reader sees it: tags dropped, entities decoded."""
+    text = re.sub(r"<script.*?</script>|<style.*?</style>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def plain(text: str) -> str:
+    """Markdown and rendered HTML compared on equal terms: no emphasis marks, no list bullets, one space."""
+    text = re.sub(r"(?m)^\s*[*-]\s+", "", text).replace("*", "").replace("`", "")
+    return re.sub(r"\s+", " ", text)
+
+
+def notebook_text(nb) -> str:
+    return "\n".join(c.source for c in nb.cells)
+
+
+def secrets() -> set[str]:
+    """The reference's solution lines (code, model answers and mark schemes), as plain text."""
+    return {plain(line).strip() for line in solution_region_lines(read(REFERENCE_NB))}

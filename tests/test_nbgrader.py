@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import ast
 import csv
-import html
 import re
 import shutil
 import subprocess
@@ -38,8 +37,8 @@ from autograder.grade import grade
 from autograder.load import load
 from conftest import SUBMISSIONS
 from nbgrader_course import (COURSE_ID, REFERENCE_NB, RELEASE_NB, ROOT, appended_to, cell, completed, course_env,
-                             db_url, grade_id, mark_schemes, nbgrader, read, solution_region_lines, stub,
-                             with_function, with_source, without_cell, write)
+                             db_url, grade_id, mark_schemes, nbgrader, notebook_text, page_text, plain, read, secrets,
+                             stub, with_function, with_source, without_cell, write)
 
 sys.path.insert(0, str(SUBMISSIONS))
 from buggy import BUGS  # noqa: E402
@@ -252,25 +251,6 @@ def stderr_of(outputs) -> str:
     return "".join(o.get("text", "") for o in outputs if o.output_type == "stream" and o.name == "stderr")
 
 
-def page_text(path: Path) -> str:
-    """The text of an HTML page as a reader sees it: tags dropped, entities decoded."""
-    text = re.sub(r"<script.*?</script>|<style.*?</style>", "", path.read_text(encoding="utf-8"), flags=re.S)
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
-
-
-def plain(text: str) -> str:
-    """Markdown and rendered HTML compared on equal terms: no emphasis marks, no list bullets, one space."""
-    text = re.sub(r"(?m)^\s*[*-]\s+", "", text).replace("*", "").replace("`", "")
-    return re.sub(r"\s+", " ", text)
-
-
-def notebook_text(nb) -> str:
-    return "\n".join(c.source for c in nb.cells)
-
-
-def secrets() -> set[str]:
-    """The reference's solution lines (code, model answers and mark schemes), as plain text."""
-    return {plain(line).strip() for line in solution_region_lines(read(REFERENCE_NB))}
 
 
 # ------------------------------------------------------------------ the scores
@@ -296,13 +276,15 @@ def test_autograde_scores_equal_the_cli_function_by_function(course):
 
 
 def test_both_paths_grade_the_same_code_with_the_same_seed(course):
-    """grade_cell graded the notebook nbgrader had put right (autograded/); the CLI the one submitted."""
+    """nbgrader's SandboxedGrading graded the notebook nbgrader had put right (autograded/); the CLI the one submitted."""
     for student in course.notebooks:
         printed = "".join(o.get("text", "") for o in cell_outputs(course.autograded(student), "grade_predict"))
         seeds = {int(m) for m in re.findall(r"graded with seed (\d+)", printed)}
         assert seeds == {course.cli[student].seed}, student
         restored = load(course.submitted(student), reference=REFERENCE_NB)
-        assert restored.cells == load(course.autograded(student), reference=REFERENCE_NB).cells, student
+        # the same code (labels aside: the note added where dave's graded cell was moves the cells after it)
+        sources = [source for _, source in load(course.autograded(student), reference=REFERENCE_NB).cells]
+        assert [source for _, source in restored.cells] == sources, student
     # carol edited the locked setup cell: read as submitted, her code (and seed) would differ
     assert load(course.submitted("carol")).seed != course.cli["carol"].seed
 
@@ -365,11 +347,30 @@ def test_an_edited_locked_cell_is_restored_by_autograde(course):
     assert cell(submitted, "check_softmax").source.startswith("pass")
     for gid in ("check_softmax", "setup"):
         assert cell(autograded, gid).source == cell(reference, gid).source, gid
-    # the restored check runs her softmax again, and fails it again
-    errors = [o for o in cell(autograded, "check_softmax").outputs if o.output_type == "error"]
-    assert errors and errors[0].ename == "FloatingPointError"
+    # switching the check off won her nothing: the graded cell reports the points her softmax lost
+    printed = "".join(o.get("text", "") for o in cell(autograded, "grade_softmax").outputs)
+    earned, possible = course.cli["carol"].by_function()["softmax"]
+    assert earned < possible and f"softmax: {earned:g} / {possible:g} points" in printed
+    assert course.grades["carol"]["grade_softmax"][:2] == pytest.approx((earned, possible))
     assert course.grades["carol"]["check_softmax"][:2] == (0, 0)  # a check is worth 0 points either way
     assert "Attribute 'checksum' for cell check_softmax has changed" in course.log
+
+
+def test_every_student_gets_checksum_warnings_for_the_graded_cells_and_only_edits_warn_elsewhere(course):
+    """What docs/instructors.md says of nbgrader's `Attribute 'checksum' ... has changed!`: every graded cell
+    of every student warns (the release's graded cells are empty, the gradebook's hold the hidden tests),
+    so it is no sign of tampering there; on any other cell it means a locked cell was edited."""
+    warned = {}
+    for segment in re.split(r"Sanitizing \S+/submitted/", course.log)[1:]:
+        student = segment.split("/", 1)[0]
+        warned[student] = set(re.findall(r"Attribute 'checksum' for cell (\w+) has changed", segment))
+    assert set(warned) == set(course.notebooks)
+    for student, cells in warned.items():
+        graded = {gid for gid in map(grade_id, read(course.submitted(student)).cells) if (gid or "").startswith("grade_")}
+        assert {c for c in cells if c.startswith("grade_")} == graded, student
+        assert len(graded) >= 19, student
+        others = {c for c in cells if not c.startswith("grade_")}
+        assert others == ({"check_softmax", "setup"} if student == "carol" else set()), student
 
 
 def test_a_deleted_graded_cell_scores_0_and_the_rest_is_graded(course):
@@ -379,8 +380,17 @@ def test_a_deleted_graded_cell_scores_0_and_the_rest_is_graded(course):
     assert (score, possible, auto) == (0, 5, None)  # never run, so never scored
     result = course.cli["dave"]
     assert result.by_function()["sigmoid"] == (0, 5)  # the CLI agrees, and says why
-    assert all("grade_sigmoid was deleted" in t.output for t in result.tests
-               if t.function == "sigmoid" and t.status == "failed")
+    reasons = {t.output for t in result.tests if t.function == "sigmoid" and t.status == "failed"}
+    assert len(reasons) == 1 and "grade_sigmoid was deleted" in next(iter(reasons))
+    # nbgrader's feedback says the same, in a note where the cell was (markdown: nbgrader scores none)
+    notes = [(i, c) for i, c in enumerate(autograded.cells) if "autograder" in c.metadata]
+    assert [(c.cell_type, c.metadata.autograder["grade_id"]) for _, c in notes] == [("markdown", "grade_sigmoid")]
+    before = grade_id(autograded.cells[notes[0][0] - 1])
+    assert before == "check_sigmoid", before  # the cell the reference has just before grade_sigmoid
+    page = plain(page_text(course.feedback("dave")))
+    assert plain(next(iter(reasons))) in page and "sigmoid: 0 / 5 points" in page
+    assert "is missing from this notebook" in page
+    assert "the graded cell grade_sigmoid was deleted, so sigmoid scores 0" in course.log
     # everything else is graded as usual: only his real bug costs points
     assert course.grades["dave"]["grade_sigmoid_grad"][:2] == (3, 3)
     assert result.score == 100 - 5 - (5 - result.by_function()["softmax_cross_entropy_grad"][0])
@@ -388,11 +398,9 @@ def test_a_deleted_graded_cell_scores_0_and_the_rest_is_graded(course):
 
 
 def test_stderr_from_student_code_does_not_zero_a_graded_cell(course):
-    autograded = course.autograded("erin")
-    # erin's code did write to stderr in the kernel: at the top level, and whenever sigmoid and train ran
-    assert "a warning at the top level" in stderr_of(cell_outputs(autograded, "solution_sigmoid"))
-    assert "a UserWarning from inside a graded function" in stderr_of(cell_outputs(autograded, "check_sigmoid"))
-    assert "train: printed on stderr" in stderr_of(cell_outputs(autograded, "check_train"))
+    # erin's code did write to stderr (in its sandboxed worker): at the top level, and whenever train ran
+    assert "a warning at the top level" in course.cli["erin"].student_output
+    assert "train: printed on stderr" in course.cli["erin"].student_output
     # ... and her graded cells for those functions keep their full points, like the CLI's
     assert course.grades["erin"]["grade_sigmoid"][:2] == (5, 5)
     assert course.grades["erin"]["grade_train"][:2] == (7, 7)
@@ -470,8 +478,7 @@ def test_feedback_shows_scores_and_the_call_but_no_solution_and_no_hidden_input(
                 if len(said) > 12 and said not in public and said not in shown:
                     assert said not in text, (student, t.name, said)
         for fn, (earned, possible) in course.cli[student].by_function().items():
-            if student != "dave" or fn != "sigmoid":
-                assert f"{fn}: {earned:g} / {possible:g} points" in text, (student, fn)
+            assert f"{fn}: {earned:g} / {possible:g} points" in text, (student, fn)  # dave's sigmoid: in the note
 
 
 def test_the_leak_check_sees_solutions_where_they_are(course):
