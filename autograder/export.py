@@ -57,9 +57,10 @@ PIP=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
 
 # The hidden tests and the reference solution: root only. The workers (uid 65534) need the package's
 # other modules, Python, NumPy and PyTorch, which stay readable.
-SITE="$("$VENV/bin/python" -c 'import autograder, os; print(os.path.dirname(autograder.__file__))')"
+# -I: the venv's own copy, never ./autograder (Gradescope runs this script in /autograder/source)
+SITE="$("$VENV/bin/python" -I -c 'import autograder, os; print(os.path.dirname(autograder.__file__))')"
 chmod -R go-rwx "$SITE/suites" "$SOURCE"
-"$VENV/bin/python" -c 'import torch, autograder.cli, autograder.grade; print("autograder ready: torch", torch.__version__)'
+"$VENV/bin/python" -I -c 'import torch, autograder.cli, autograder.grade; print("autograder ready: torch", torch.__version__)'
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
