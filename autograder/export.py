@@ -1,20 +1,26 @@
 """Packages for other grading platforms: `autograder export gradescope` writes Gradescope's autograder.zip.
 
 Gradescope's autograder specification: a zip with `setup.sh` and `run_autograder` at its root. Gradescope
-unpacks it into /autograder/source, runs setup.sh there once (as root) when it builds the image, copies
-run_autograder to /autograder/run_autograder and, for each submission, runs it in /autograder with the
+unpacks it into /autograder/source, runs setup.sh there once (as root) when it builds the autograder's image,
+copies run_autograder to /autograder/run_autograder and, for each submission, runs it in /autograder with the
 student's files in /autograder/submission; it reads /autograder/results/results.json.
 
 What the zip holds and does:
-- requirements.txt: the grader's run-time dependencies, pinned to the versions of this environment;
 - the package (autograder/, pyproject.toml, README.md) and the reference notebook (reference/ps1/ps1.ipynb);
-- setup.sh: a virtual environment in /opt/ps1-autograder with PyTorch (CPU wheel, pinned) and the
-  requirements, the package installed into it; then the grading suite and /autograder/source (the
-  reference) are made readable by root only, so that the sandbox, which runs each worker as an
-  unprivileged user (uid 65534) when the grader is root, leaves the student no way to read them;
-- run_autograder: grades /autograder/submission into /autograder/results/results.json with the sandbox.
-  AUTOGRADER_GRADESCOPE_ROOT replaces /autograder (to try it locally) and AUTOGRADER_PYTHON the
-  interpreter.
+- setup.sh: a virtual environment in /opt/ps1-autograder; PyTorch pinned to the version this grader runs with,
+  from PyTorch's CPU index; then the package, whose dependencies pip takes from pyproject.toml (the one list:
+  no second requirements file to forget a module in). The extras (nbgrader for the nbgrader workflow, the
+  project's test tools) stay out of the image. Then the grading suite in the venv's site-packages and all of
+  /autograder/source (the reference, the zip's copy of the suite) are made readable by root only: the
+  sandbox runs each worker as an unprivileged user (uid 65534) when the grader is root, so even where the
+  kernel refuses the sandbox its mount namespace, the student's code cannot read them;
+- run_autograder: grades /autograder/submission into /autograder/results/results.json with the sandbox, which
+  also covers /autograder/source with an empty folder in each worker's view.
+
+Environment overrides (to try it on another machine, as tests/test_gradescope_setup.py does):
+AUTOGRADER_VENV (setup.sh and run_autograder: the virtual environment), AUTOGRADER_TORCH_INDEX (setup.sh:
+the index PyTorch comes from; set but empty: pip's default index), AUTOGRADER_GRADESCOPE_ROOT
+(run_autograder: replaces /autograder) and AUTOGRADER_PYTHON (run_autograder: the interpreter).
 """
 from __future__ import annotations
 
@@ -27,14 +33,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(__file__).resolve().parent
 VENV = "/opt/ps1-autograder"
-# what grading one submission imports (nbgrader, nbclient and ipykernel are for the nbgrader workflow)
-RUNTIME = ("numpy", "nbformat", "pytest", "rich", "tqdm", "matplotlib")
+TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, in /autograder/source, when it builds the autograder's image.
 set -euxo pipefail
 SOURCE="$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)"
 VENV="${{AUTOGRADER_VENV:-{venv}}}"
+TORCH_INDEX="${{AUTOGRADER_TORCH_INDEX-{torch_index}}}"  # set but empty: pip's default index
+unset PYTHONPATH PYTHONHOME  # the venv's Python must import the venv's own copy of the package
 
 if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || ! python3 -m venv --help >/dev/null 2>&1; then
     apt-get update -q
@@ -42,16 +49,18 @@ if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null |
 fi
 umask 022  # the environment must be readable by the unprivileged user the workers run as
 python3 -m venv "$VENV"
-"$VENV/bin/python" -m pip install --quiet --upgrade pip
-"$VENV/bin/python" -m pip install --quiet --index-url https://download.pytorch.org/whl/cpu "torch=={torch}"
-"$VENV/bin/python" -m pip install --quiet -r "$SOURCE/requirements.txt"
-"$VENV/bin/python" -m pip install --quiet --no-deps "$SOURCE"
+PIP=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
+# PyTorch first, pinned, from its CPU index (no CUDA libraries in the image) ...
+"${{PIP[@]}}" ${{TORCH_INDEX:+--index-url "$TORCH_INDEX"}} "torch=={torch}"
+# ... then the package: pip installs the dependencies pyproject.toml declares (PyTorch is already there)
+"${{PIP[@]}}" "$SOURCE"
 
 # The hidden tests and the reference solution: root only. The workers (uid 65534) need the package's
 # other modules, Python, NumPy and PyTorch, which stay readable.
-SITE="$("$VENV/bin/python" -c 'import autograder, os; print(os.path.dirname(autograder.__file__))')"
+# -I: the venv's own copy, never ./autograder (Gradescope runs this script in /autograder/source)
+SITE="$("$VENV/bin/python" -I -c 'import autograder, os; print(os.path.dirname(autograder.__file__))')"
 chmod -R go-rwx "$SITE/suites" "$SOURCE"
-"$VENV/bin/python" -c 'import torch, numpy, autograder.batch; print("autograder ready: torch", torch.__version__)'
+"$VENV/bin/python" -I -c 'import torch, autograder.cli, autograder.grade; print("autograder ready: torch", torch.__version__)'
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
@@ -59,8 +68,10 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 # the student's code runs in sandboxed worker processes (as uid 65534, where the grader is root).
 set -uo pipefail
 ROOT="${{AUTOGRADER_GRADESCOPE_ROOT:-/autograder}}"
-PYTHON="${{AUTOGRADER_PYTHON:-{venv}/bin/python}}"
+PYTHON="${{AUTOGRADER_PYTHON:-${{AUTOGRADER_VENV:-{venv}}}/bin/python}}"
 export AUTOGRADER_REFERENCE="${{AUTOGRADER_REFERENCE:-$ROOT/source/reference/ps1/ps1.ipynb}}"
+# the workers see an empty folder where the zip's files are (the reference, a copy of the suite)
+export AUTOGRADER_HIDE="$ROOT/source${{AUTOGRADER_HIDE:+:$AUTOGRADER_HIDE}}"
 mkdir -p "$ROOT/results"
 cd "$ROOT"
 rm -f "$ROOT/results/results.json"
@@ -77,19 +88,12 @@ README = """This is the autograder for PS1 "Sigmoid & Softmax", made by `autogra
 Upload this zip as the autograder of a Gradescope programming assignment (Ubuntu base image).
 Students submit their notebook (ps1.ipynb) or a .py file. Each test's points and visibility come from
 the grading suite; hidden tests are shown "after published", without their inputs.
-Try it locally: unzip into ROOT/source, put a submission in ROOT/submission, then
-    AUTOGRADER_GRADESCOPE_ROOT=ROOT AUTOGRADER_PYTHON=python3 PYTHONPATH=ROOT/source bash ROOT/source/run_autograder
+Try it on a Linux machine, as root (setup.sh locks files to root; the sandbox needs root for its user):
+unzip into ROOT/source, put a submission in ROOT/submission, then
+    AUTOGRADER_VENV=/tmp/ps1-venv bash ROOT/source/setup.sh
+    AUTOGRADER_VENV=/tmp/ps1-venv AUTOGRADER_GRADESCOPE_ROOT=ROOT bash ROOT/source/run_autograder
+(AUTOGRADER_TORCH_INDEX= takes PyTorch from pip's default index instead of PyTorch's CPU index.)
 """
-
-
-def pinned_requirements() -> str:
-    lines = []
-    for name in RUNTIME:
-        try:
-            lines.append(f"{name}=={importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            lines.append(name)
-    return "\n".join(lines) + "\n"
 
 
 def torch_version() -> str:
@@ -125,9 +129,9 @@ def gradescope_zip(out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     with zipfile.ZipFile(tmp, "w") as zf:
-        _add(zf, "setup.sh", SETUP_SH.format(venv=VENV, torch=torch_version()).encode(), executable=True)
+        setup = SETUP_SH.format(venv=VENV, torch=torch_version(), torch_index=TORCH_INDEX)
+        _add(zf, "setup.sh", setup.encode(), executable=True)
         _add(zf, "run_autograder", RUN_AUTOGRADER.format(venv=VENV).encode(), executable=True)
-        _add(zf, "requirements.txt", pinned_requirements().encode())
         _add(zf, "README.txt", README.encode())
         for path, name in _package_files():
             _add(zf, name, path.read_bytes())
