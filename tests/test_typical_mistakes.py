@@ -6,7 +6,7 @@ these tests need error carried forward (docs/ps1-spec.md): a sigmoid_grad applie
 sigmoid_grad only, not again in two_layer_grad_x and two_layer_grads.
 
 The visible checks are the release notebook's own check_<function> cells, read from
-assignments/ps1/ps1.ipynb when the test runs, by tests/visible_checks.py: one subprocess (no kernel) that
+assignments/ps1/ps1.ipynb when the test runs, by tests/check_cells.py: one subprocess (no kernel) that
 forks a child per check, which runs the release's setup cell, the submission and the check cell, as a
 student's "Run All" does.
 """
@@ -33,10 +33,10 @@ REALISTIC = sorted((SUBMISSIONS / "correct").glob("realistic_*.py"))  # realisti
 
 @pytest.fixture(scope="module")
 def checks_run():
-    """One run of tests/visible_checks.py (a subprocess) over the correct realistic submissions and every mistake."""
+    """One run of tests/check_cells.py (a subprocess) over the correct realistic submissions and every mistake."""
     cases = [{"name": p.stem, "source": p.read_text(), "functions": FUNCTIONS} for p in REALISTIC]
     cases += [{"name": m.name, "source": build_source(m), "functions": [m.function]} for m in MISTAKES]
-    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "visible_checks.py")], input=json.dumps(cases),
+    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "check_cells.py")], input=json.dumps(cases),
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout)

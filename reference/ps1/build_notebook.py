@@ -763,6 +763,10 @@ assert np.isclose(loss, 1.57445863), f"the mean of -log softmax([1, 2, 3])[1] = 
 with np.errstate(over="raise", divide="raise", invalid="raise"):
     big = softmax_cross_entropy(np.array([[1e4, 0.0, -1e4]]), np.array([[0.0, 1.0, 0.0]]))
 assert np.isclose(big, 1e4), f"logits [1e4, 0, -1e4] with class 1 correct should cost exactly 1e4 (no clamp); got {big}"
+# Two rows far apart: each row needs its own shift (a shift by the largest logit of the whole batch underflows row 2)
+with np.errstate(over="raise", divide="raise", invalid="raise"):
+    apart = softmax_cross_entropy(np.array([[1e4, 0.0], [-1e4, 0.0]]), np.array([[1.0, 0.0], [1.0, 0.0]]))
+assert np.isclose(apart, 5e3), f"rows [1e4, 0] and [-1e4, 0], both with class 0 correct, cost about 0 and 1e4: the mean is 5000; got {apart}"
 '''
 
 SCE_GRAD_MD = r"""
@@ -1400,6 +1404,7 @@ model = build_model(10)
 assert isinstance(model, torch.nn.Module), f"build_model should return a torch.nn.Module; got {type(model).__name__}"
 out = model(torch.zeros(5, 10)).detach()
 assert tuple(out.shape) == (5,), f"a batch of 5 strings should give 5 probabilities, shape (5,); got {tuple(out.shape)}"
+assert bool(((out > 0) & (out < 1)).all()), f"on an all-zero input a sigmoid output lies strictly between 0 and 1; got {out.tolist()} (a softmax over one output is always 1)"
 out = model(10 * torch.randn(64, 10)).detach()
 assert bool(((out >= 0) & (out <= 1)).all()), f"the outputs should be probabilities in [0, 1] (a sigmoid at the end); got values from {out.min().item():.4g} to {out.max().item():.4g}"
 assert sum(p.numel() for p in model.parameters()) == 11, "a single neuron on 10 inputs has 10 weights and 1 bias"
