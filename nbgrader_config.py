@@ -45,3 +45,12 @@ c.OverwriteCells.add_missing_cells = False
 # A graded cell grades a whole submission in worker processes; give it room.
 c.ExecutePreprocessor.timeout = 600
 c.Execute.timeout = 600
+
+# ---- Late work (autograder/late.py; kept in this one block) --------------------------------------------------
+# The due date is the gradebook's: `nbgrader db assignment add ps1 --duedate="2026-12-01 23:59:00 UTC"`.
+# The penalty is autograder.late's, the same the CLI applies (`autograder grade ... --due ... --late-policy ...`):
+# set AUTOGRADER_LATE_POLICY (e.g. "10%/day, cap 50%, grace 15m"; "zero"; default "none") for both, or write
+# the rule here instead of reading the environment.
+c.AssignLatePenalties.plugin_class = "autograder.late.LatePenalty"
+c.LatePenalty.policy = os.environ.get("AUTOGRADER_LATE_POLICY", "none")
+# ---- end of late work -----------------------------------------------------------------------------------------
