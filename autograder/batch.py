@@ -371,11 +371,12 @@ def print_summary(outcome: BatchResult, graded, console) -> None:
     console.print(f"{n} submissions: {len(outcome.graded)} graded now{how}, {len(outcome.skipped)} already graded, "
                   f"{len(outcome.failed)} could not be graded; {outcome.seconds:.1f} s.")
     for student, why in sorted(outcome.failed.items()):
-        console.print(f"[red]  {student}: the grader could not grade it: {why}[/]", highlight=False)
+        console.print(f"  {student}: the grader could not grade it: {why}", highlight=False, markup=False,
+                      style="red", soft_wrap=True)
     for line in class_report.status_lines(graded, outcome.not_graded):
-        console.print(f"  {line}", highlight=False, markup=False)
+        console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
     for line in outcome.warnings:
-        console.print(f"  {line}", highlight=False, markup=False, style="yellow")
+        console.print(f"  {line}", highlight=False, markup=False, style="yellow", soft_wrap=True)
 
 
 # ------------------------------------------------------------------ inside a job process

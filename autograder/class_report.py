@@ -118,7 +118,7 @@ def status_lines(graded: list[Graded], not_graded=()) -> list[str]:
     """One line per student (or file) an instructor must look at: not graded, unreadable, late."""
     lines = []
     for m in sorted(not_graded, key=lambda m: m.label):
-        lines.append(f"{m.student or m.label}: {m.status}: {m.label} {m.reason}.")
+        lines.append(f"{m.student or Path(m.label).name}: {m.status} ({m.label} {m.reason}).")
     for g in sorted(graded, key=lambda g: g.student):
         if g.status == "unreadable":
             lines.append(f"{g.student}: unreadable, scored 0: {g.result.load_failed}")

@@ -104,11 +104,12 @@ def merge(dirs: list[str | Path], out_dir: str | Path, *, allow_partial: bool = 
         class_report.terminal_summary(outcome.graded, console, title=f"Merged grades in {out_dir}")
         console.print(f"{len(outcome.graded)} submissions from {len(dirs)} folder(s).")
         for line in class_report.status_lines(outcome.graded, outcome.not_graded):
-            console.print(f"  {line}", markup=False)
+            console.print(f"  {line}", markup=False, soft_wrap=True)
         for line in outcome.warnings:
-            console.print(f"  {line}", markup=False, style="yellow")
+            console.print(f"  {line}", markup=False, style="yellow", soft_wrap=True)
         for what in outcome.missing:
-            console.print(f"  missing (merged without it, --allow-partial): {what}", markup=False, style="yellow")
+            console.print(f"  missing (merged without it, --allow-partial): {what}", markup=False, style="yellow",
+                          soft_wrap=True)
     return outcome
 
 
