@@ -116,7 +116,12 @@ def both(tmp_path_factory):
                                                                         "student_id"), ("cli", out / "grades.csv", "student")):
             with open(path, newline="") as f:
                 tables[name] = {row[key]: row for row in csv.DictReader(f)}
-        yield {"tables": tables, "stdout": cli.stdout}
+        # another rule, the same command: penalties change, nothing is graded again
+        again = run("autograder", "grade", str(root / "submitted"), str(canvas), "--out", str(out), "--due", DUE_CLI,
+                    "--late-policy", "zero", "-j", "1", "--no-progress")
+        with open(out / "grades.csv", newline="") as f:
+            tables["cli_zero"] = {row["student"]: row for row in csv.DictReader(f)}
+        yield {"tables": tables, "stdout": cli.stdout, "again": again.stdout}
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -149,3 +154,13 @@ def test_lateness_is_shown_per_student(both):
     lines = [line.strip() for line in both["stdout"].splitlines()]
     for student in ("late1", "late9", "ann"):
         assert any(line.startswith(f"{student}: late (") and "penalty" in line for line in lines), both["stdout"]
+
+
+def test_a_new_rule_recomputes_penalties_without_grading_again(both):
+    zero, before = both["tables"]["cli_zero"], both["tables"]["cli"]
+    assert "0 graded now" in both["again"] and "4 already graded" in both["again"]
+    for student, row in zero.items():
+        assert row["total"] == before[student]["total"], student
+        expected = float(row["total"]) if row["status"] == "late" else 0.0
+        assert float(row["penalty"]) == pytest.approx(expected) and float(row["score"]) == pytest.approx(
+            float(row["total"]) - expected), student
