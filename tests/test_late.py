@@ -8,7 +8,6 @@ nbgrader's export, in the CLI's nbgrader_grades.csv and in its grades.csv, and e
 hand below. A Canvas file flagged _LATE_ is graded beside them.
 """
 import csv
-import os
 import shutil
 import subprocess
 import sys
