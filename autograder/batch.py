@@ -151,7 +151,8 @@ class _Job:
     def give(self, entry: Entry) -> None:
         self.task = entry
         self._send({"student": entry.student, "path": str(entry.path), "label": entry.label,
-                    "digest": entry.digest, "nbgrader": entry.nbgrader, "folder": entry.folder})
+                    "digest": entry.digest, "nbgrader": entry.nbgrader, "folder": entry.folder,
+                    "timestamp": entry.timestamp, "flagged_late": entry.flagged_late})
 
     def quit(self) -> None:
         try:
@@ -242,7 +243,8 @@ def _grade_locked(outcome: BatchResult, scratch, lock_fd, reference, functions, 
         config = {"pool": None, "zygote": None, "reference": str(reference), "out": str(out_dir),
                   "functions": sorted(functions) if functions else None, "seed": seed,
                   "call_timeout": call_timeout, "grader": grader, "run": outcome.run,
-                  "max_points": reference_points(reference)}
+                  "max_points": reference_points(reference),
+                  "due": str(lateness[0]) if lateness[0] else None, "policy": str(lateness[1])}
         _run_jobs(todo, min(jobs, len(todo)), config, lock_fd, outcome, progress, console, use_pool)
     due, policy = lateness
     graded = []
@@ -429,6 +431,8 @@ def _job_main(reply_fd: int) -> int:
     reference.budget = math.inf  # one reference serves every submission of this job
     replies.write(json.dumps({"ready": True}) + "\n")
     functions = set(config["functions"]) if config["functions"] else None
+    due = late.parse_time(config["due"]) if config.get("due") else None
+    policy = late.LatePolicy.parse(config.get("policy"))
     options = {"seed": config["seed"], "functions": functions}
     if config.get("call_timeout"):
         options["call_timeout"] = config["call_timeout"]
@@ -441,7 +445,7 @@ def _job_main(reply_fd: int) -> int:
             if task.get("quit"):
                 return 0
             entry = Entry(task["student"], Path(task["path"]), task["label"], task.get("nbgrader") or {},
-                          task["digest"], task["folder"])
+                          task["digest"], task["folder"], task["timestamp"], task["flagged_late"])
             try:
                 result = grade(entry.path, reference=reference, spawn=spawn, **options)
             except GraderError as exc:
@@ -449,7 +453,8 @@ def _job_main(reply_fd: int) -> int:
                 continue
             result.submission = entry.label
             with writing:
-                write_submission(out_dir, entry, result, grader=config["grader"], run=config["run"],
+                lateness = late.assess(entry.timestamp, entry.flagged_late, due, policy, result.score)
+                write_submission(out_dir, entry, result, late=lateness, grader=config["grader"], run=config["run"],
                                  max_points=config.get("max_points"))
                 log_event(out_dir, event="graded", student=entry.student, digest=entry.digest[:16],
                            run=config["run"], pid=os.getpid(), score=result.score)
