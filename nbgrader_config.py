@@ -60,3 +60,12 @@ c.Autograde.autograde_preprocessors = ["autograder.nbgrader_grading.SandboxedGra
 # the workers must not see the workspace: the gradebook, every student's submission and feedback
 c.SandboxedGrading.hide = [workspace]
 # ---------------------------------------------------------------- end of the sandboxed-autograde block
+
+# ---- Late work (autograder/late.py; kept in this one block) --------------------------------------------------
+# The due date is the gradebook's: `nbgrader db assignment add ps1 --duedate="2026-12-01 23:59:00 UTC"`.
+# The penalty is autograder.late's, the same the CLI applies (`autograder grade ... --due ... --late-policy ...`):
+# set AUTOGRADER_LATE_POLICY (e.g. "10%/day, cap 50%, grace 15m"; "zero"; default "none") for both, or write
+# the rule here instead of reading the environment.
+c.AssignLatePenalties.plugin_class = "autograder.late.LatePenalty"
+c.LatePenalty.policy = os.environ.get("AUTOGRADER_LATE_POLICY", "none")
+# ---- end of late work -----------------------------------------------------------------------------------------

@@ -34,6 +34,8 @@ class Graded:
     student: str
     result: Result
     nbgrader: dict = field(default_factory=dict)  # {"assignment", "timestamp", "max_score"} for a submitted/ tree
+    status: str = "graded"  # "graded", "late" or "unreadable" (store.status_of)
+    late: dict = field(default_factory=dict)  # late.assess(): due, submitted, seconds, policy, penalty
     by_function: dict[str, tuple[float, float]] = field(init=False)  # result.by_function(), worked out once
 
     def __post_init__(self):
@@ -41,6 +43,18 @@ class Graded:
 
     def earned(self, fn: str) -> float:
         return self.by_function.get(fn, (0.0, 0.0))[0]
+
+    @property
+    def penalty(self) -> float:
+        return float(self.late.get("penalty") or 0.0)
+
+    @property
+    def late_by(self) -> str:
+        from autograder.late import late_by
+
+        if self.late.get("seconds") and not self.late.get("submitted"):
+            return "flagged late by the LMS"
+        return late_by(self.late.get("seconds"))
 
 
 def write_text(text: str, path: str | Path) -> None:
@@ -79,15 +93,39 @@ def _num(x: float) -> str:
 # ------------------------------------------------------------------ grades.csv
 
 
-def grades_csv(graded: list[Graded]) -> str:
-    """A row per student (sorted by id), a column per function with the points earned, then the total."""
+def _cell(text: str) -> str:
+    """A student id as a CSV cell a spreadsheet shows as text, never runs as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def grades_csv(graded: list[Graded], missing=()) -> str:
+    """A row per student (sorted by id): status, a column per function with the points earned, the total,
+    how late and the penalty, and the score after it. A student found without a notebook (`missing`,
+    discover.NotGraded) has a row with the status and no points."""
     functions = functions_of(graded)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student", *functions, "total"])
-    for g in sorted(graded, key=lambda g: g.student):
-        writer.writerow([g.student, *(_num(g.earned(fn)) for fn in functions), _num(g.result.score)])
+    writer.writerow(["student", "status", *functions, "total", "late by", "penalty", "score"])
+    rows = [(g.student, [g.status, *(_num(g.earned(fn)) for fn in functions), _num(g.result.score), g.late_by,
+                         _num(g.penalty), _num(max(0.0, g.result.score - g.penalty))]) for g in graded]
+    rows += [(m.student, [m.status, *("" for _ in functions), "", "", "", ""]) for m in missing]
+    for student, cells in sorted(rows, key=lambda r: r[0]):
+        writer.writerow([_cell(student), *cells])
     return out.getvalue()
+
+
+def status_lines(graded: list[Graded], not_graded=()) -> list[str]:
+    """One line per student (or file) an instructor must look at: not graded, unreadable, late."""
+    lines = []
+    for m in sorted(not_graded, key=lambda m: m.label):
+        lines.append(f"{m.student or Path(m.label).name}: {m.status} ({m.label} {m.reason}).")
+    for g in sorted(graded, key=lambda g: g.student):
+        if g.status == "unreadable":
+            lines.append(f"{g.student}: unreadable, scored 0: {g.result.load_failed}")
+        elif g.late.get("seconds"):
+            lines.append(f"{g.student}: late ({g.late_by}); penalty {_num(g.penalty)} of {_num(g.result.score)} "
+                         f"points ({g.late.get('policy') or 'none'}).")
+    return lines
 
 
 def grades_max_row(graded: list[Graded]) -> dict[str, float]:
@@ -106,20 +144,21 @@ def grades_max_row(graded: list[Graded]) -> dict[str, float]:
 def nbgrader_csv(graded: list[Graded]) -> str:
     """What `nbgrader export` (its CSV plugin) writes, with the autograded score as raw_score.
 
-    Values are formatted as nbgrader formats them (str() of each field, '' for none). The due date,
-    names and email live in nbgrader's gradebook, not in submitted/, so they are left empty; the late
-    penalty is 0. max_score is the assignment's, hand-graded cells included, as nbgrader reports it.
+    Values are formatted as nbgrader formats them (str() of each field, '' for none). Names and email
+    live in nbgrader's gradebook, not in submitted/, so they are left empty; the due date and the late
+    penalty are this run's (--due, --late-policy), worked out as nbgrader's LatePenalty plugin does.
+    max_score is the assignment's, hand-graded cells included, as nbgrader reports it.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(NBGRADER_COLUMNS)
     rows = sorted((g for g in graded if g.nbgrader), key=lambda g: (g.nbgrader.get("assignment", ""), g.student))
     for g in rows:
-        raw = float(g.result.score)
-        row = {"assignment": g.nbgrader.get("assignment", ""), "duedate": "",
+        raw, penalty = float(g.result.score), g.penalty
+        row = {"assignment": g.nbgrader.get("assignment", ""), "duedate": g.late.get("due") or "",
                "timestamp": g.nbgrader.get("timestamp") or "", "student_id": g.student, "last_name": "",
-               "first_name": "", "email": "", "raw_score": str(raw), "late_submission_penalty": str(0.0),
-               "score": str(max(0.0, raw - 0.0)),
+               "first_name": "", "email": "", "raw_score": str(raw), "late_submission_penalty": str(penalty),
+               "score": str(max(0.0, raw - penalty)),
                "max_score": str(float(g.nbgrader.get("max_score") or g.result.max_score))}
         writer.writerow([row[k] for k in NBGRADER_COLUMNS])
     return out.getvalue()
@@ -297,11 +336,11 @@ def summary_png(graded: list[Graded], path: str | Path) -> None:
     os.replace(tmp, path)
 
 
-def write_class_outputs(graded: list[Graded], out_dir: str | Path) -> list[Path]:
+def write_class_outputs(graded: list[Graded], out_dir: str | Path, missing=()) -> list[Path]:
     """grades.csv, junit.xml, summary.png and, for an nbgrader submitted/ tree, nbgrader_grades.csv."""
     out_dir = Path(out_dir)
     written = [out_dir / "grades.csv", out_dir / "junit.xml", out_dir / "summary.png"]
-    write_text(grades_csv(graded), written[0])
+    write_text(grades_csv(graded, missing), written[0])
     write_text(junit_xml(graded), written[1])
     summary_png(graded, written[2])
     nbgrader_path = out_dir / "nbgrader_grades.csv"

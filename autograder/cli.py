@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 import tempfile
@@ -9,23 +10,34 @@ from pathlib import Path
 
 from rich.console import Console
 
-from autograder import __version__, demo, report
-from autograder.grade import ROOT, GraderError, grade, start_reference
+from autograder import __version__
+
+# grade, report and demo import nbformat, pytest and NumPy: imported where they are used, so that a
+# refused argument is answered at once
+
+class UsageError(Exception):
+    """A bad argument: one sentence, exit 2."""
+
 
 def cmd_grade(args, console: Console) -> int:
     for path in map(Path, args.submission):
         if not path.exists():
-            console.print(f"[red]autograder: no such file or folder: {path}[/]")
-            return 2
+            raise UsageError(f"no such file or folder: {path}")
+    if args.only:
+        args.only = check_functions(args.only)
     if args.out:
         return cmd_grade_many(args, console)
     if len(args.submission) > 1:
         console.print("[red]autograder: grading several submissions needs --out DIR for the results.[/]")
         return 2
-    for option, given in (("-j", args.jobs), ("--shard", args.shard)):
+    for option, given in (("-j", args.jobs), ("--shard", args.shard), ("--due", args.due)):
         if given:
             console.print(f"[red]autograder: {option} grades a class: give --out DIR too.[/]")
             return 2
+    check_submission(Path(args.submission[0]))
+    from autograder import report
+    from autograder.grade import grade
+
     if args.classroom:
         console = Console(stderr=True, highlight=False)  # stdout carries only the reporter's payload
     result = grade(Path(args.submission[0]), seed=args.seed, functions=_functions(args),
@@ -44,6 +56,8 @@ def cmd_grade(args, console: Console) -> int:
 
 def write_classroom(result) -> None:
     """For GitHub Classroom: the base64 result on stdout, and as the step output `result` when in Actions."""
+    from autograder import report
+
     encoded = report.classroom_encoded(result)
     print(encoded)
     if os.environ.get("GITHUB_OUTPUT"):
@@ -52,7 +66,52 @@ def write_classroom(result) -> None:
 
 
 def _functions(args) -> set[str] | None:
-    return {f.strip() for f in args.only.split(",") if f.strip()} if getattr(args, "only", None) else None
+    return set(args.only) if getattr(args, "only", None) else None
+
+
+def known_functions() -> list[str]:
+    """The graded functions, in the notebook's order: the reference's graded cells, grade_<function>."""
+    import json
+
+    reference = Path(os.environ.get("AUTOGRADER_REFERENCE", Path(__file__).resolve().parent.parent / "reference"
+                                    / "ps1" / "ps1.ipynb"))  # as grade.REFERENCE, without importing grade
+    try:
+        nb = json.loads(reference.read_text())
+    except (OSError, ValueError):
+        return []
+    names = []
+    for cell in nb.get("cells", []):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        gid = meta.get("grade_id", "")
+        if meta.get("grade") and gid.startswith("grade_") and float(meta.get("points") or 0) > 0:
+            names.append(gid[len("grade_"):])
+    return names
+
+
+def check_functions(text: str) -> list[str]:
+    """--only's names, each one the suite grades; an unknown one is named with the closest known name."""
+    wanted = [f.strip() for f in text.split(",") if f.strip()]
+    known = known_functions()
+    if not wanted:
+        raise UsageError("--only needs at least one function name, e.g. --only sigmoid,softmax.")
+    for name in wanted:
+        if known and name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            raise UsageError(f"--only: no graded function is called {name!r}; {hint}"
+                             f"the functions are {', '.join(known)}.")
+    return wanted
+
+
+def check_submission(path: Path) -> None:
+    """One submission: a notebook, a .py file, a zip, or a folder holding one (else: say so, exit 2)."""
+    from autograder.discover import SUBMISSION_SUFFIXES
+
+    if path.is_file() and path.suffix not in SUBMISSION_SUFFIXES:
+        raise UsageError(f"{path} is not a submission: give a notebook (.ipynb), a .py file, a zip, "
+                         "or a folder holding one.")
+    if path.is_dir() and not any(p.suffix in SUBMISSION_SUFFIXES for p in path.rglob("*") if p.is_file()):
+        raise UsageError(f"{path} holds no notebook (.ipynb), .py file or zip to grade.")
 
 
 def cmd_grade_many(args, console: Console) -> int:
@@ -69,9 +128,10 @@ def cmd_grade_many(args, console: Console) -> int:
     try:
         outcome = grade_many(args.submission, args.out, jobs=args.jobs, shard=args.shard, seed=args.seed,
                              functions=_functions(args), progress=not args.no_progress,
-                             console=console, use_pool=not args.no_pool, assignment=args.assignment)
+                             console=console, use_pool=not args.no_pool, assignment=args.assignment,
+                             due=args.due, late_policy=args.late_policy)
     except BatchError as exc:
-        console.print(f"[red]autograder: {exc}[/]")
+        console.print(f"autograder: {exc}", markup=False, style="red", soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         console.print("[yellow]autograder: interrupted. Every submission graded so far is kept; the same command "
@@ -81,14 +141,15 @@ def cmd_grade_many(args, console: Console) -> int:
 
 
 def cmd_merge(args, console: Console) -> int:
-    from autograder.batch import BatchError, merge
+    from autograder.discover import BatchError
+    from autograder.merge import merge
 
     try:
-        graded = merge(args.dirs, args.out, console=console)
+        merged = merge(args.dirs, args.out, allow_partial=args.allow_partial, console=console)
     except BatchError as exc:
-        console.print(f"[red]autograder: {exc}[/]")
+        console.print(f"autograder: {exc}", markup=False, style="red", soft_wrap=True)
         return 2
-    return 0 if graded else 1
+    return 0 if merged.graded else 1
 
 
 def cmd_export(args, console: Console) -> int:
@@ -100,6 +161,9 @@ def cmd_export(args, console: Console) -> int:
 
 
 def cmd_demo(args, console: Console) -> int:
+    from autograder import demo, report
+    from autograder.grade import ROOT, grade, start_reference
+
     reference = start_reference()
     try:
         with tempfile.TemporaryDirectory(prefix="ag-demo-") as workdir:
@@ -111,10 +175,27 @@ def cmd_demo(args, console: Console) -> int:
     return 0
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one sentence and exit 2 (no usage block)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help).\n")
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="autograder", description="Grade PS1 'Sigmoid & Softmax' submissions.")
+    p = Parser(prog="autograder", description="Grade PS1 'Sigmoid & Softmax' submissions.")
     p.add_argument("--version", action="version", version=f"autograder {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     g = sub.add_parser("grade", help="grade one submission (.ipynb, .py, a folder or a zip holding one), "
                        "or a whole class with --out DIR",
                        description="Grade one submission, or with --out DIR every student's submission in the "
@@ -125,12 +206,19 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--seed", type=int, help="seed for the hidden tests' inputs (default: from the code graded)")
     g.add_argument("--out", metavar="DIR", help="grade a class into DIR: DIR/<student>/results.json and "
                    "feedback.md, grades.csv, junit.xml, summary.png")
-    g.add_argument("-j", "--jobs", type=int, metavar="N", help="grading processes (default: the number of cores)")
+    g.add_argument("-j", "--jobs", type=positive_int, metavar="N",
+                   help="grading processes, at least 1 (default: the number of cores)")
     g.add_argument("--shard", metavar="K/N", help="grade only the K-th of N slices of the class (see merge)")
     g.add_argument("--classroom", action="store_true", help="print the result GitHub Classroom's grading "
                    "reporter reads (base64 JSON; also the step output `result` under GitHub Actions)")
     g.add_argument("--only", metavar="FN,...", help="grade only these functions (a quicker, partial grade)")
     g.add_argument("--assignment", default="ps1", help="the assignment's folder in an nbgrader tree (default ps1)")
+    g.add_argument("--due", metavar="WHEN", default=os.environ.get("AUTOGRADER_DUE") or None,
+                   help="the due date, e.g. 2026-12-01T23:59:00+00:00 (no zone: UTC); lateness comes from "
+                   "nbgrader's timestamp.txt or the LMS's _LATE_ flag (default: $AUTOGRADER_DUE)")
+    g.add_argument("--late-policy", metavar="RULE", default=os.environ.get("AUTOGRADER_LATE_POLICY", "none"),
+                   help="none, zero, or e.g. '10%%/day, cap 50%%, grace 15m' (see docs/instructors.md; "
+                   "default: $AUTOGRADER_LATE_POLICY, the one nbgrader_config.py gives nbgrader, else none)")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
     g.add_argument("--no-carry-forward", action="store_true", help="grade each function with the other "
                    "functions it calls as the student wrote them (by default, with correct ones, so a mistake "
@@ -141,6 +229,8 @@ def parser() -> argparse.ArgumentParser:
     m = sub.add_parser("merge", help="combine the output folders of shards into one (grades.csv, junit.xml, summary)")
     m.add_argument("dirs", nargs="+", metavar="DIR")
     m.add_argument("--out", metavar="DIR", required=True)
+    m.add_argument("--allow-partial", action="store_true", help="merge even when a shard or a student's "
+                   "results are missing (they are listed); without it a merge with anything missing fails")
     m.set_defaults(run=cmd_merge)
     e = sub.add_parser("export", help="write a package for another grading platform")
     e.add_argument("platform", choices=["gradescope"])
@@ -156,7 +246,14 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(highlight=False)
     try:
         return args.run(args, console)
-    except GraderError as exc:
+    except UsageError as exc:
+        console.print(f"autograder: {exc}", markup=False, style="red", soft_wrap=True)
+        return 2
+    except Exception as exc:
+        from autograder.grade import GraderError
+
+        if not isinstance(exc, GraderError):
+            raise
         console.print(f"[red]autograder: could not grade: {exc}[/]")
         return 2
 

@@ -25,8 +25,9 @@ import nbformat
 import pytest
 
 from autograder import class_report, report
-from autograder.batch import (BatchError, discover, grade_many, merge, parse_shard, read_events, select_shard,
-                              student_of)
+from autograder.batch import grade_many, read_events
+from autograder.discover import BatchError, Name, discover, parse_shard, select_shard, student_of
+from autograder.merge import merge
 from autograder.result import Result
 from autograder.result import TestResult as Outcome
 from gradescope_schema import RESULTS_SCHEMA
@@ -184,11 +185,15 @@ def test_grades_csv_has_a_row_per_student_and_a_column_per_function(graded_class
     with open(out / "grades.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [r["student"] for r in rows] == sorted(graded_class["kinds"])
-    assert list(rows[0]) == ["student", "sigmoid", "num_params", "total"]
+    assert list(rows[0]) == ["student", "status", "sigmoid", "num_params", "total", "late by", "penalty", "score"]
     now = results(out)
     for row in rows:
         assert float(row["total"]) == pytest.approx(now[row["student"]]["score"])
         assert float(row["sigmoid"]) + float(row["num_params"]) == pytest.approx(float(row["total"]))
+        # no due date: nobody is late, and the score is the total
+        assert row["penalty"] == "0" and row["score"] == row["total"] and row["late by"] == ""
+        kind = graded_class["kinds"][row["student"]]
+        assert row["status"] == "graded" or (row["status"] == "unreadable" and kind == "broken"), row
 
 
 def test_the_junit_xml_parses_with_a_suite_per_student(graded_class):
@@ -229,7 +234,7 @@ def test_feedback_shows_no_hidden_test_and_summary_png_is_drawn(graded_class):
 def test_shards_are_disjoint_slices_that_cover_the_class(tmp_path):
     for name in ("zoe", "adam", "mia", "li", "ben", "ola", "kai"):
         (tmp_path / f"{name}.py").write_text("")
-    everyone = discover([tmp_path], tmp_path / "scratch")
+    everyone = discover([tmp_path], tmp_path / "scratch").entries
     slices = [select_shard(everyone, (k, 3)) for k in (1, 2, 3)]
     names = [e.student for s in slices for e in s]
     assert sorted(names) == sorted(e.student for e in everyone) and len(set(names)) == len(names)
@@ -315,7 +320,7 @@ def test_an_lms_zip_and_an_nbgrader_tree_graded_in_one_run_and_in_shards(tmp_pat
     top = graded["alice"]["extra_data"]["max_score"]
     scores = {s: d["score"] for s, d in graded.items()}
     assert outcome.failed == {}
-    assert scores == {"alice": top, "bob": 0, "Carol_Diaz_1003": top, "dan": top, "erin": top, "femi": 0,
+    assert scores == {"alice": top, "bob": 0, "Carol Diaz_1003": top, "dan": top, "erin": top, "femi": 0,
                       "gus": scores["gus"]} and 0 < scores["gus"] < top
     assert graded["alice"]["extra_data"]["source"] == "bulk_download.zip:PS1 submissions/alice_LATE_1001_5001_ps1.py"
     with open(single / "nbgrader_grades.csv", newline="") as f:
@@ -347,23 +352,17 @@ def test_an_lms_zip_and_an_nbgrader_tree_graded_in_one_run_and_in_shards(tmp_pat
 
 
 def test_student_ids_come_from_file_and_folder_names(tmp_path):
-    assert student_of("smithj_LATE_12345_67890_ps1-2.ipynb", False) == ("smithj", "ps1.ipynb")
-    assert student_of("Jane Doe_4242_assignsubmission_file_", True) == ("Jane_Doe_4242", None)
-    assert student_of("PS1_jdoe_attempt_2026-11-20-10-00-00_ps1.ipynb", False) == ("jdoe", "ps1.ipynb")
-    assert student_of("=HYPERLINK(1).py", False)[0] == "HYPERLINK_1"  # no spreadsheet formula
+    assert student_of("smithj_LATE_12345_67890_ps1-2.ipynb", False) == Name("smithj", "ps1.ipynb", 2, True)
+    assert student_of("Jane Doe_4242_assignsubmission_file_", True).student == "Jane Doe_4242"
+    assert student_of("PS1_jdoe_attempt_2026-11-20-10-00-00_ps1.ipynb", False).student == "jdoe"
+    assert student_of("alice (1).ipynb", False) == Name("alice", None, 1, False)
     # a Gradescope export: the submitter's id from submission_metadata.yml
     export = tmp_path / "assignment_1_export"
     (export / "submission_77").mkdir(parents=True)
     (export / "submission_77" / "ps1.py").write_text("")
     (export / "submission_metadata.yml").write_text(
         "submission_77:\n  :submitters:\n  - :name: Ada Lovelace\n    :sid: '1815'\n    :email: ada@example.edu\n")
-    assert [e.student for e in discover([export], tmp_path / "s")] == ["1815"]
-    # two submissions for one student are refused
-    (tmp_path / "two").mkdir()
-    (tmp_path / "two" / "kim.py").write_text("")
-    (tmp_path / "two" / "kim.ipynb").write_text("{}")
-    with pytest.raises(BatchError, match="several files for student kim"):
-        discover([tmp_path / "two"], tmp_path / "s2")
+    assert [e.student for e in discover([export], tmp_path / "s").entries] == ["1815"]
 
 
 # ------------------------------------------------------------------ the writers, on made-up results
@@ -390,7 +389,8 @@ def test_feedback_markdown_never_shows_a_hidden_input_or_the_student_s_output():
 
 def test_class_writers_on_made_up_results(tmp_path):
     graded = [class_report.Graded("b", _result(2.0)), class_report.Graded("a", _result(0.0))]
-    assert class_report.grades_csv(graded) == "student,softmax,train,total\na,1,0,1\nb,3,0,3\n"
+    assert class_report.grades_csv(graded) == ("student,status,softmax,train,total,late by,penalty,score\n"
+                                               "a,graded,1,0,1,,0,1\nb,graded,3,0,3,,0,3\n")
     missed = class_report.most_missed(graded)
     assert [(m.name, m.missed, m.ran) for m in missed] == [("softmax: stable for logits of 1e4 [hidden]", 1, 2)]
     assert dict(class_report.distribution([0, 1, 3, 3], 3, bins=3))["3"] == 2

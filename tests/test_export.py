@@ -112,4 +112,5 @@ def test_merging_needs_no_pytorch(tmp_path):
     proc = subprocess.run([sys.executable, "-c", script, str(tmp_path / "shard0"), str(tmp_path / "shard1"),
                            str(tmp_path / "merged")], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert (tmp_path / "merged" / "grades.csv").read_text() == "student,sigmoid,total\nana,1,1\nben,1,1\n"
+    assert (tmp_path / "merged" / "grades.csv").read_text() == ("student,status,sigmoid,total,late by,penalty,score\n"
+                                                               "ana,graded,1,1,,0,1\nben,graded,1,1,,0,1\n")
