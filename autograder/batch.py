@@ -83,7 +83,8 @@ def code_digest(entry: Entry, scratch: Path, reference: Path | None = None) -> s
     return h.hexdigest()
 
 
-def grader_fingerprint(reference: Path, functions: set[str] | None, seed: int | None) -> str:
+def grader_fingerprint(reference: Path, functions: set[str] | None, seed: int | None,
+                       carry_forward: bool = True) -> str:
     """What makes two gradings of the same code comparable: the version, the suite, the reference, the options."""
     from autograder import grade as grade_module
     from autograder.load import load
@@ -91,11 +92,11 @@ def grader_fingerprint(reference: Path, functions: set[str] | None, seed: int | 
     h = hashlib.sha256()
     h.update(__version__.encode())
     package = Path(grade_module.__file__).resolve().parent
-    files = sorted(Path(grade_module.SUITE).rglob("*.py")) + [package / "plugin.py", package / "harness.py"]
+    files = sorted(Path(grade_module.SUITE).rglob("*.py")) + [package / n for n in ("plugin.py", "harness.py", "carry.py")]
     for path in files:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     h.update(load(reference).digest.encode() if reference.exists() else b"no reference")
-    h.update(json.dumps([sorted(functions) if functions else None, seed]).encode())
+    h.update(json.dumps([sorted(functions) if functions else None, seed, carry_forward]).encode())
     return f"{__version__}+{h.hexdigest()[:16]}"
 
 
@@ -172,11 +173,12 @@ def grade_many(paths: list[str | Path], out_dir: str | Path, jobs: int | None = 
                shard: tuple[int, int] | str | None = None, *, functions: set[str] | None = None,
                seed: int | None = None, reference: str | Path | None = None, call_timeout: float | None = None,
                assignment: str = "ps1", due: str | None = None, late_policy: str | None = None,
-               progress: bool = True, console=None, use_pool: bool = True, summary: bool = True) -> BatchResult:
+               carry_forward: bool = True, progress: bool = True, console=None, use_pool: bool = True,
+               summary: bool = True) -> BatchResult:
     """Grade every submission in `paths` into `out_dir` (see the module's docstring); returns what happened.
 
     `jobs` grading processes (default: the number of cores) share one fork server (`use_pool`); `shard`
-    "K/N" grades the K-th of N slices; `functions`, `seed` and `call_timeout` are passed to grade();
+    "K/N" grades the K-th of N slices; `functions`, `seed`, `call_timeout` and `carry_forward` are passed to grade();
     `due` (a date and time) and `late_policy` (a rule, see late.py) give each submission's lateness and penalty.
     """
     from rich.console import Console
@@ -215,8 +217,10 @@ def grade_many(paths: list[str | Path], out_dir: str | Path, jobs: int | None = 
                            warnings=found.warnings)
             outcome = BatchResult(out_dir, entries, run=run_id, not_graded=found.not_graded,
                                   warnings=list(found.warnings))
-            _grade_locked(outcome, scratch, lock_fd, reference, functions, seed, call_timeout, jobs, progress,
-                          console, use_pool, (deadline, policy))
+            options = {"functions": functions, "seed": seed, "call_timeout": call_timeout,
+                       "carry_forward": carry_forward}
+            _grade_locked(outcome, scratch, lock_fd, reference, options, jobs, progress, console, use_pool,
+                          (deadline, policy))
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         outcome.seconds = round(time.monotonic() - started, 3)
@@ -225,12 +229,13 @@ def grade_many(paths: list[str | Path], out_dir: str | Path, jobs: int | None = 
     return outcome
 
 
-def _grade_locked(outcome: BatchResult, scratch, lock_fd, reference, functions, seed, call_timeout, jobs, progress,
+def _grade_locked(outcome: BatchResult, scratch, lock_fd, reference, options: dict, jobs, progress,
                   console, use_pool, lateness) -> None:
     from autograder import class_report
 
     out_dir, entries = outcome.out_dir, outcome.entries
-    grader = grader_fingerprint(reference, functions, seed)
+    functions = options["functions"]
+    grader = grader_fingerprint(reference, functions, options["seed"], options["carry_forward"])
     for e in entries:
         e.digest = code_digest(e, scratch, reference)
     todo = []
@@ -241,8 +246,9 @@ def _grade_locked(outcome: BatchResult, scratch, lock_fd, reference, functions, 
             todo.append(e)
     if todo:
         config = {"pool": None, "zygote": None, "reference": str(reference), "out": str(out_dir),
-                  "functions": sorted(functions) if functions else None, "seed": seed,
-                  "call_timeout": call_timeout, "grader": grader, "run": outcome.run,
+                  "functions": sorted(functions) if functions else None, "seed": options["seed"],
+                  "call_timeout": options["call_timeout"], "carry_forward": options["carry_forward"],
+                  "grader": grader, "run": outcome.run,
                   "max_points": reference_points(reference),
                   "due": str(lateness[0]) if lateness[0] else None, "policy": str(lateness[1])}
         _run_jobs(todo, min(jobs, len(todo)), config, lock_fd, outcome, progress, console, use_pool)
@@ -433,7 +439,7 @@ def _job_main(reply_fd: int) -> int:
     functions = set(config["functions"]) if config["functions"] else None
     due = late.parse_time(config["due"]) if config.get("due") else None
     policy = late.LatePolicy.parse(config.get("policy"))
-    options = {"seed": config["seed"], "functions": functions}
+    options = {"seed": config["seed"], "functions": functions, "carry_forward": config["carry_forward"]}
     if config.get("call_timeout"):
         options["call_timeout"] = config["call_timeout"]
     try:

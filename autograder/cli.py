@@ -121,15 +121,12 @@ def cmd_grade_many(args, console: Console) -> int:
         console.print("[red]autograder: --results and --classroom grade one submission; with --out each "
                       "student's results.json is written under DIR.[/]")
         return 2
-    if args.no_carry_forward:
-        console.print("[red]autograder: --no-carry-forward grades one submission; a class is graded with "
-                      "errors carried forward.[/]")
-        return 2
     try:
         outcome = grade_many(args.submission, args.out, jobs=args.jobs, shard=args.shard, seed=args.seed,
                              functions=_functions(args), progress=not args.no_progress,
                              console=console, use_pool=not args.no_pool, assignment=args.assignment,
-                             due=args.due, late_policy=args.late_policy)
+                             due=args.due, late_policy=args.late_policy,
+                             carry_forward=not args.no_carry_forward)
     except BatchError as exc:
         console.print(f"autograder: {exc}", markup=False, style="red", soft_wrap=True)
         return 2

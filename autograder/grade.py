@@ -53,7 +53,7 @@ def one_thread():
 
     The oracle's arrays are tiny, and idle BLAS and OpenMP threads spin, taking the cores that the
     workers (and a class's other grading jobs) need: 200 submissions with -j 2 took about a quarter
-    longer with them. The caller's setting comes back after (grade_cell runs inside a student's kernel)."""
+    longer with them. The caller's setting comes back after (nbgrader's process grades through here too)."""
     from threadpoolctl import threadpool_limits
 
     return threadpool_limits(limits=1)

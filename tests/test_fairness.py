@@ -191,9 +191,25 @@ def test_the_cli_switch_turns_carry_forward_off_and_says_so_in_results_json(tmp_
     assert data["extra_data"]["carry_forward"] is False
     failed = {t["name"].split(":")[0] for t in data["tests"] if t["status"] == "failed"}
     assert failed == {"sigmoid_grad", "two_layer_grad_x"}
-    many = subprocess.run([sys.executable, "-m", "autograder", "grade", str(path), "--out", str(tmp_path / "g"),
-                           "--no-carry-forward"], capture_output=True, text=True, cwd=tmp_path, timeout=60)
-    assert many.returncode == 2 and "--no-carry-forward grades one submission" in many.stdout
+
+
+def test_a_class_run_passes_the_switch_on_and_regrades_when_it_changes(tmp_path):
+    (tmp_path / "class" / "ann").mkdir(parents=True)
+    (tmp_path / "class" / "ann" / "ps1.py").write_text(COMPOSED + "\n" + SIGMOID_GRAD_OF_X)
+    only = ["--only", "sigmoid_grad,two_layer_grad_x", "--no-progress"]
+
+    def run(*flags):
+        done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(tmp_path / "class"),
+                               "--out", str(tmp_path / "g"), "-j", "1", *only, *flags],
+                              capture_output=True, text=True, cwd=tmp_path, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+        data = json.loads((tmp_path / "g" / "ann" / "results.json").read_text())
+        return data["extra_data"]["carry_forward"], {t["name"].split(":")[0] for t in data["tests"]
+                                                     if t["status"] == "failed"}
+
+    assert run("--no-carry-forward") == (False, {"sigmoid_grad", "two_layer_grad_x"})
+    # the setting is part of what a stored result was graded with: switching it back grades again
+    assert run() == (True, {"sigmoid_grad"})
 
 
 def test_a_py_file_is_cut_at_its_top_level_definitions_keeping_its_line_numbers():
