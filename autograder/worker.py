@@ -81,7 +81,6 @@ def worker_env(home: str) -> dict:
         "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
         "MPLBACKEND": "Agg",
-        "AUTOGRADER_WORKER": "1",  # a graded cell that reaches a worker must not grade again
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
         "OPENBLAS_NUM_THREADS": "1",
