@@ -37,6 +37,7 @@ class Source:
     cells: list[tuple[str, str]]  # (label, source), in execution order
     # graded cells of the reference that the notebook lacks: {grade_id: the functions it grades}
     missing_cells: dict[str, list[str]] = field(default_factory=dict)
+    text: str | None = None  # a .py file's whole text: run as cells (python_cells), hashed as one
 
     @property
     def missing_functions(self) -> dict[str, str]:
@@ -50,7 +51,8 @@ class Source:
         seed alone, in a class folder (renamed), in nbgrader and on Gradescope; a .py file is one cell,
         the same as a notebook holding that code in one cell (code split over several cells is other
         code to run: a cell that fails costs only itself)."""
-        return hashlib.sha256(json.dumps([code_text(source) for _, source in self.cells]).encode()).hexdigest()
+        code = [self.text] if self.text is not None else [source for _, source in self.cells]
+        return hashlib.sha256(json.dumps([code_text(c) for c in code]).encode()).hexdigest()
 
     @property
     def seed(self) -> int:
@@ -209,7 +211,7 @@ def _cell_name(source: str) -> str:
     return f"cell that begins `{first[:40]}{' ...' if len(first) > 40 else ''}`"
 
 
-TOP_LEVEL_DEF = re.compile(r"(async\s+def|def|class)\b")
+DEFINITION_LINE = re.compile(r"(async\s+def|def|class)\b")
 
 
 def _definition_starts(text: str) -> list[int]:
@@ -227,7 +229,7 @@ def _definition_starts(text: str) -> list[int]:
                 if not decorated:
                     starts.append(number)
                 decorated = True
-            elif TOP_LEVEL_DEF.match(line):
+            elif DEFINITION_LINE.match(line):
                 if not decorated:
                     starts.append(number)
                 decorated = False
@@ -319,5 +321,5 @@ def load(path: str | Path, *, name_hint: str | None = "ps1", workdir: Path | Non
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise LoadError(f"{path.name} is not UTF-8 text.") from None
-        return Source(path, "python", python_cells(path.name, text))
+        return Source(path, "python", python_cells(path.name, text), text=text)
     raise LoadError(f"{path.name} is neither a notebook (.ipynb) nor a Python file (.py).")

@@ -159,7 +159,7 @@ def test_a_syntax_error_in_one_definition_of_a_py_file_costs_only_that_function(
     assert lost(result) == {"softmax": 8}, failures(result)
     assert result.load_errors[0]["type"] == "SyntaxError"
     line = COMPOSED.splitlines().index("def softmax(x):") + 1
-    assert f"line {line}" in result.load_errors[0]["message"]  # the file's own line numbers
+    assert result.load_errors[0]["where"] == f"in ps1.py, line {line}"  # the file's own line numbers
 
 
 # ------------------------------------------------------------------ inputs are writable copies
