@@ -3,7 +3,7 @@
 The notebook is kept here as data: CELLS is the list of cells, in order, each made by one of the
 constructors below; ``main`` writes them with nbformat. Edit this file, never the notebook, then run
 
-    /work/venv/bin/python reference/ps1/build_notebook.py
+    python reference/ps1/build_notebook.py && nbgrader generate_assignment ps1 --force
 
 The output is deterministic (fixed cell ids, no outputs, no execution counts), so a rebuild that
 changes nothing leaves the notebook byte for byte as it was.
