@@ -11,7 +11,7 @@ Everything here uses NumPy only, except the part-5 operations, which import torc
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 

@@ -8,7 +8,6 @@ stderr go to a capture file, never into the protocol.
 from __future__ import annotations
 
 import linecache
-import math
 import os
 import select
 import signal

@@ -9,14 +9,12 @@ import sys
 import zipfile
 from pathlib import Path
 
-import jsonschema
 import pytest
 
 from autograder.batch import Entry, write_submission
 from autograder.export import gradescope_zip
 from autograder.result import Result
 from autograder.result import TestResult as Outcome
-from gradescope_schema import RESULTS_SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"

@@ -16,7 +16,7 @@ import pytest
 
 from autograder import report
 from autograder.grade import grade
-from conftest import RELEASE_NB, ROOT, SUBMISSIONS
+from conftest import RELEASE_NB, SUBMISSIONS
 
 COMPOSED = (SUBMISSIONS / "correct" / "composed_manual_sgd.py").read_text()
 

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from autograder.grade import grade
-from conftest import REFERENCE_NB, RELEASE_NB, ROOT, SUBMISSIONS
+from conftest import REFERENCE_NB, RELEASE_NB, SUBMISSIONS
 
 sys.path.insert(0, str(SUBMISSIONS))
 from buggy import BUGS  # noqa: E402

@@ -6,12 +6,10 @@ uid 65534 through tests/as_user.py, which needs root to set that up (CI runs as 
 """
 from __future__ import annotations
 
-import errno
 import json
 import logging
 import os
 import resource
-import signal
 import subprocess
 import sys
 import time
