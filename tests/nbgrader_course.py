@@ -43,6 +43,18 @@ def db_url(course: Path) -> str:
 # ------------------------------------------------------------------ student notebooks
 
 
+def validate(notebooks: dict[str, nbformat.NotebookNode], folder: Path, timeout: float = 900) -> dict[str, str]:
+    """`nbgrader validate ps1.ipynb` as a student runs it in their own folder, on each notebook at once:
+    {name: what it printed}."""
+    runs = {}
+    for name, nb in notebooks.items():
+        path = write(nb, folder / name / "ps1.ipynb")
+        runs[name] = subprocess.Popen([sys.executable, "-m", "nbgrader", "validate", "ps1.ipynb"], cwd=path.parent,
+                                      env=course_env(folder / "unused"), stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True)
+    return {name: proc.communicate(timeout=timeout)[0] for name, proc in runs.items()}
+
+
 def read(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(str(path), as_version=4)
 

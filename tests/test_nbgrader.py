@@ -38,7 +38,7 @@ from autograder.load import load
 from conftest import SUBMISSIONS
 from nbgrader_course import (COURSE_ID, REFERENCE_NB, RELEASE_NB, ROOT, appended_to, cell, completed, course_env,
                              db_url, grade_id, mark_schemes, nbgrader, notebook_text, page_text, plain, read, secrets,
-                             stub, with_function, with_source, without_cell, write)
+                             stub, validate, with_function, with_source, without_cell, write)
 
 sys.path.insert(0, str(SUBMISSIONS))
 from buggy import BUGS  # noqa: E402
@@ -494,13 +494,7 @@ def test_the_leak_check_sees_solutions_where_they_are(course):
 
 def test_validate_passes_a_completed_release_and_fails_the_stub(tmp_path):
     """`nbgrader validate ps1.ipynb`, as a student runs it in their own folder."""
-    runs = {}
-    for name, nb in (("completed", completed()), ("stub", stub())):
-        path = write(nb, tmp_path / name / "ps1.ipynb")
-        runs[name] = subprocess.Popen([sys.executable, "-m", "nbgrader", "validate", "ps1.ipynb"], cwd=path.parent,
-                                      env=course_env(tmp_path / "unused"), stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, text=True)
-    out = {name: proc.communicate(timeout=600)[0] for name, proc in runs.items()}
+    out = validate({"completed": completed(), "stub": stub()}, tmp_path, timeout=600)
     assert "Success! Your notebook passes all the tests." in out["completed"], out["completed"][-3000:]
     assert "VALIDATION FAILED ON 26 CELL(S)!" in out["stub"], out["stub"][-3000:]  # 20 checks, 6 answers
     assert out["stub"].count("NotImplementedError") >= 20

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from conftest import RELEASE_NB, SUBMISSIONS
-from nbgrader_course import completed, course_env, with_function, write
+from nbgrader_course import completed, validate, with_function
 
 sys.path.insert(0, str(SUBMISSIONS))
 import buggy  # noqa: E402
@@ -68,14 +68,7 @@ def test_the_runner_reports_a_check_that_fails_and_one_that_passes():
 def test_nbgrader_validate_fails_on_a_bug_and_passes_the_reference(tmp_path):
     """A real `nbgrader validate`: the reference solutions pass; one bug the old checks missed fails its check."""
     bug = next(b for b in buggy.BUGS if b.name == "softmax_global_max")
-    notebooks = {"reference": completed(), "bug": with_function(completed(), "softmax", bug.source)}
-    runs = {}
-    for name, nb in notebooks.items():
-        path = write(nb, tmp_path / name / "ps1.ipynb")
-        runs[name] = subprocess.Popen([sys.executable, "-m", "nbgrader", "validate", "ps1.ipynb"], cwd=path.parent,
-                                      env=course_env(tmp_path / "unused"), stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, text=True)
-    out = {name: proc.communicate(timeout=900)[0] for name, proc in runs.items()}
+    out = validate({"reference": completed(), "bug": with_function(completed(), "softmax", bug.source)}, tmp_path)
     assert "Success! Your notebook passes all the tests." in out["reference"], out["reference"][-3000:]
     assert "VALIDATION FAILED ON 1 CELL(S)!" in out["bug"], out["bug"][-3000:]
     assert "rows 1000 apart" in out["bug"] or "FloatingPointError" in out["bug"], out["bug"][-3000:]
