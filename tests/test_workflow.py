@@ -130,12 +130,6 @@ def test_the_merge_job_installs_pyproject_s_dependencies_without_torch(workflow)
     assert not any(r.startswith(("torch", "nbgrader", "jsonschema")) for r in wanted), wanted
 
 
-def _has_strict_merge() -> bool:
-    help_text = subprocess.run([sys.executable, "-m", "autograder", "merge", "--help"], capture_output=True,
-                               text=True, cwd=ROOT).stdout
-    return "--allow-partial" in help_text
-
-
 @pytest.mark.slow
 def test_the_workflow_s_commands_grade_a_tiny_class_in_shards_and_merge_it(workflow, tmp_path):
     """The fetch, grade (per shard), merge and summary steps, run here in order on three students in two
@@ -168,9 +162,6 @@ def test_the_workflow_s_commands_grade_a_tiny_class_in_shards_and_merge_it(workf
     proc = run_step(step(merge, "Summary")["run"], {}, tmp_path, {"GITHUB_STEP_SUMMARY": str(summary)})
     assert proc.returncode == 0 and "## Grades" in summary.read_text() and "ana" in summary.read_text()
 
-    if not _has_strict_merge():
-        pytest.skip("`autograder merge` has no --allow-partial yet (issue 9, item 6): a missing shard "
-                    "cannot fail the merge step until it lands; the grade-result check above still does")
     shutil.rmtree(tmp_path / "shards" / "grades-shard-2")
     shutil.rmtree(tmp_path / "grades")
     proc = run_step(step(merge, "Merge the shards")["run"], {}, tmp_path, {})
