@@ -5,7 +5,7 @@
 
 What it does:
 1. a temporary nbgrader course from reference/ps1 with the repository's nbgrader_config.py (its workspace in a
-   temporary folder via PS1_COURSE_DIR; the release goes there too, so assignments/ is not touched);
+   temporary folder via AUTOGRADER_WORKSPACE; the release goes there too, so assignments/ is not touched);
 2. N student notebooks in submitted/: the release with the reference's solutions pasted in (correct), and
    buggy variants of it (one function replaced by a bug from tests/submissions/buggy.py);
 3. `nbgrader autograde ps1` on all of them, with the repository's nbgrader_config.py: its SandboxedGrading step
@@ -158,8 +158,8 @@ def main() -> int:
     work = Path(args.keep or tempfile.mkdtemp(prefix="ps1-benchmark-"))
     work.mkdir(parents=True, exist_ok=True)
     course, log = work / "course", work / "benchmark.log"
-    env = {k: v for k, v in os.environ.items() if k != "PS1_DB_URL"}
-    env["PS1_COURSE_DIR"] = str(course)
+    env = {k: v for k, v in os.environ.items() if k != "AUTOGRADER_DB_URL"}
+    env["AUTOGRADER_WORKSPACE"] = str(course)
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; work in {work}")
 
