@@ -1,9 +1,11 @@
-"""The command line: `autograder grade`, `autograder merge`, `autograder export gradescope`, `autograder demo`."""
+"""The command line: `autograder grade`, `autograder merge`, `autograder export gradescope`, `autograder demo`,
+`autograder new`."""
 from __future__ import annotations
 
 import argparse
 import difflib
 import os
+import shlex
 import sys
 import tempfile
 from pathlib import Path
@@ -177,6 +179,30 @@ def cmd_demo(args, console: Console) -> int:
     return 0
 
 
+def cmd_new(args, console: Console) -> int:
+    from autograder import scaffold
+    from autograder.authoring import build
+
+    try:
+        made, files = scaffold.new(args.name, args.course, args.title)
+    except scaffold.ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    build(made)
+    here = Path.cwd().resolve()
+    course = os.path.relpath(made.course, here)
+    console.print(f"made the assignment {made.name} in the course {course}:", markup=False)
+    for path in [*files, made.reference]:
+        console.print(f"  {os.path.relpath(path, here)}", markup=False)
+    steps = [] if made.course == here else [f"cd {shlex.quote(course)}"]
+    steps += [f"nbgrader generate_assignment {made.name}    # the release, in assignments/{made.name}/",
+              f"autograder grade reference/{made.name}/{made.notebook}    # the reference: full marks",
+              f"autograder grade assignments/{made.name}/{made.notebook}    # the release: 0",
+              f"autograder build {made.name}    # after each edit of reference/{made.name}/{made.name}.py or grading/"]
+    console.print("next (docs/authoring.md walks from here to a real assignment):\n" +
+                  "\n".join(f"  {step}" for step in steps), markup=False, soft_wrap=True)
+    return 0
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, but a bad argument is one sentence and exit 2 (no usage block)."""
 
@@ -250,6 +276,13 @@ def parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="grade the bundled samples: the reference, the stub and typical bugs")
     add_assignment(d)
     d.set_defaults(run=cmd_demo)
+    n = sub.add_parser("new", help="start an assignment: reference/NAME/ with a notebook of one function, its "
+                       "grading suite and settings, built and ready to release (see docs/authoring.md)")
+    n.add_argument("name", metavar="NAME", help="the assignment's name: lowercase letters, digits, _ and -")
+    n.add_argument("--course", metavar="DIR", help="the course folder, created (with nbgrader_config.py, "
+                   "reference/ and assignments/) if it does not exist (default: the course at or above this folder)")
+    n.add_argument("--title", metavar="T", help="the notebook's title (default: NAME)")
+    n.set_defaults(run=cmd_new)
     return p
 
 
