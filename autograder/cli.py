@@ -1,5 +1,5 @@
 """The command line: `autograder grade`, `autograder merge`, `autograder export gradescope`, `autograder demo`,
-`autograder new`."""
+`autograder build`, `autograder new`."""
 from __future__ import annotations
 
 import argparse
@@ -179,6 +179,61 @@ def cmd_demo(args, console: Console) -> int:
     return 0
 
 
+def cmd_build(args, console: Console) -> int:
+    """Build each named assignment's notebook from its text form (every buildable one when none is named);
+    with --check, build nothing and exit 1 when a notebook is stale."""
+    from autograder import assignment, authoring
+
+    try:
+        course = assignment.get(args.name, args.course).course if args.name else _course(args.course)
+        chosen = [assignment.get(args.name, course)] if args.name else [
+            assignment.get(n, course) for n in assignment.names(course)
+            if authoring.text_source(assignment.get(n, course)).is_file()]
+    except assignment.AssignmentError as exc:
+        raise UsageError(str(exc)) from None
+    if not chosen:
+        raise UsageError(f"no assignment of the course at {course} has a text form reference/<name>/<name>.py.")
+    try:
+        for a in chosen:
+            _build_one(a, args.check, console)
+    except (authoring.BuildError, _Stale) as exc:
+        console.print(f"autograder: {exc}", markup=False, style="red", soft_wrap=True)
+        return 1
+    return 0
+
+
+class _Stale(Exception):
+    pass
+
+
+def _course(given: str | None) -> Path:
+    from autograder import assignment
+
+    course = Path(given).resolve() if given else assignment.find_course()
+    if course is None:
+        raise assignment.AssignmentError("no course found: run this in a course folder (one with "
+                                         "reference/<name>/assignment.toml) or give --course DIR.")
+    return course
+
+
+def _build_one(a, check: bool, console: Console) -> None:
+    from autograder import authoring
+
+    notebook = a.reference.relative_to(a.course)
+    source = authoring.text_source(a).relative_to(a.course)
+    if check:
+        if not authoring.is_current(a):
+            raise _Stale(f"{notebook} is stale: it is not what {source} and the suite build; "
+                         f"run `autograder build {a.name}` and commit it.")
+        console.print(f"{notebook} is current.")
+        return
+    authoring.build(a)
+    points = authoring.suite_points(a.grading)
+    console.print(f"built {notebook} from {source}: {len(points)} graded functions, "
+                  f"{sum(points.values()):g} autograded points; next: nbgrader generate_assignment {a.name} --force",
+                  soft_wrap=True)
+
+
 def cmd_new(args, console: Console) -> int:
     from autograder import scaffold
     from autograder.authoring import build
@@ -276,6 +331,18 @@ def parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="grade the bundled samples: the reference, the stub and typical bugs")
     add_assignment(d)
     d.set_defaults(run=cmd_demo)
+    b = sub.add_parser("build", help="build an assignment's nbgrader source notebook reference/NAME/NAME.ipynb "
+                       "from its text form NAME.py, with each graded cell's points from the grading suite",
+                       description="Build reference/NAME/NAME.ipynb from reference/NAME/NAME.py (jupytext's "
+                       "percent format) and the points of the suite's markers, checking that the graded cells and "
+                       "the suite agree. Then `nbgrader generate_assignment NAME --force` makes the release.")
+    b.add_argument("name", nargs="?", metavar="NAME", help="the assignment (default: every assignment of the "
+                   "course that has a NAME.py)")
+    b.add_argument("--check", action="store_true", help="write nothing; exit 1 if a notebook is not what the "
+                   "build would write")
+    b.add_argument("--course", metavar="DIR", help="the course folder (default: the nearest folder at or above "
+                   "this one holding reference/<name>/assignment.toml, else the checkout the package runs from)")
+    b.set_defaults(run=cmd_build)
     n = sub.add_parser("new", help="start an assignment: reference/NAME/ with a notebook of one function, its "
                        "grading suite and settings, built and ready to release (see docs/authoring.md)")
     n.add_argument("name", metavar="NAME", help="the assignment's name: lowercase letters, digits, _ and -")
