@@ -235,14 +235,13 @@ def _build_one(a, check: bool, console: Console) -> None:
 
 
 def cmd_new(args, console: Console) -> int:
-    from autograder import scaffold
-    from autograder.authoring import build
+    from autograder import authoring, scaffold
 
     try:
         made, files = scaffold.new(args.name, args.course, args.title)
     except scaffold.ScaffoldError as exc:
         raise UsageError(str(exc)) from None
-    build(made)
+    authoring.build(made)  # a BuildError here is a bug of the templates: let it show its traceback
     here = Path.cwd().resolve()
     course = os.path.relpath(made.course, here)
     console.print(f"made the assignment {made.name} in the course {course}:", markup=False)
