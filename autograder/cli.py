@@ -160,20 +160,35 @@ def cmd_export(args, console: Console) -> int:
     return 0
 
 
+def demo_assignments(args) -> list:
+    """--assignment's, else every assignment of the course, in name order."""
+    from autograder import assignment
+
+    try:
+        if args.assignment:
+            return [assignment.get(args.assignment, args.course)]
+        course = Path(args.course).resolve() if args.course else assignment.find_course()
+        if course is None:
+            assignment.get(None, None)  # raises the sentence that says no course was found
+        return [assignment.get(name, course) for name in assignment.names(course)]
+    except assignment.AssignmentError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def cmd_demo(args, console: Console) -> int:
     from autograder import demo, report
     from autograder.grade import grade, start_reference
 
-    assignment = choose_assignment(args, None, console)
-    with tempfile.TemporaryDirectory(prefix="ag-demo-") as workdir:
-        samples = demo.samples(Path(workdir), assignment)
-        reference = start_reference(assignment)
-        try:
-            for title, path in samples:
-                console.rule(title)
-                report.terminal(grade(path, reference=reference), console)
-        finally:
-            reference.close()
+    for assignment in demo_assignments(args):
+        with tempfile.TemporaryDirectory(prefix="ag-demo-") as workdir:
+            samples = demo.samples(Path(workdir), assignment)
+            reference = start_reference(assignment)
+            try:
+                for title, path in samples:
+                    console.rule(f"{assignment.name}: {title}")
+                    report.terminal(grade(path, reference=reference), console)
+            finally:
+                reference.close()
     return 0
 
 
@@ -247,7 +262,7 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--out", metavar="FILE", default="autograder.zip", help="default: autograder.zip")
     add_assignment(e)
     e.set_defaults(run=cmd_export)
-    d = sub.add_parser("demo", help="grade the bundled samples: the reference, the stub and typical bugs")
+    d = sub.add_parser("demo", help="grade each assignment's samples: the reference, the release and typical mistakes")
     add_assignment(d)
     d.set_defaults(run=cmd_demo)
     return p
