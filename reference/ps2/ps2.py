@@ -980,7 +980,8 @@ with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
         big = mlp_forward(np.array([[1.0]]), [(np.array([[1e4, -1e4]]), np.zeros(2)), (np.array([[1.0, 0.0], [0.0, 1.0]]), np.zeros(2))], activation)
         assert np.all(np.isfinite(big)), f"{activation}: pre-activations of +-1e4 should give finite outputs; got {big}"
 for bad_activation, bad_params in (("softmax", single), ("Relu", deep), ("relu", [(np.ones((2, 2)), np.zeros(2))]),
-                                   ("relu", [(np.ones((3, 4)), np.zeros(4)), (np.ones((5, 2)), np.zeros(2))])):
+                                   ("relu", [(np.ones((3, 4)), np.zeros(4)), (np.ones((5, 2)), np.zeros(2))]),
+                                   ("relu", [(np.ones((3, 4)), np.zeros(1)), (np.ones((4, 2)), np.zeros(2))])):  # b_1 should be (4,)
     try:
         mlp_forward(X, bad_params, bad_activation)
     except ValueError:
@@ -1113,7 +1114,8 @@ with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
     for activation in ("sigmoid", "tanh", "relu"):
         big = mlp_grads(np.array([[1.0]]), np.array([[0.0, 1.0]]), [(np.array([[1e4, -1e4]]), np.zeros(2)), (np.eye(2), np.zeros(2))], activation)
         assert all(np.all(np.isfinite(g)) for pair in big for g in pair), f"{activation}: pre-activations of +-1e4 should give finite gradients"
-for bad_activation, bad_params in (("softmax", params[:1]), ("relu", [(np.ones((2, 2)), np.zeros(2))])):
+for bad_activation, bad_params in (("softmax", params[:1]), ("relu", [(np.ones((2, 2)), np.zeros(2))]),
+                                   ("relu", [(np.ones((3, 2)), np.zeros(1)), (np.ones((2, 2)), np.zeros(2))])):  # b_1 should be (2,)
     try:
         mlp_grads(x, y, bad_params, bad_activation)
     except ValueError:
@@ -1323,7 +1325,7 @@ assert not all(torch.equal(a, b) for a, b in zip(training_batches, batch_order(2
 # 3. The updates: with batch_size = 10 each epoch is one plain SGD step on the mean cross-entropy of all rows.
 model = copy.deepcopy(start)
 losses, accuracies = train_classifier(model, X, y, device="cpu", epochs=2, batch_size=10, lr=0.5, seed=1)
-expected_model, expected_losses = copy.deepcopy(start), []
+expected_model, expected_losses, expected_accuracies = copy.deepcopy(start), [], []
 for _ in range(2):
     loss = torch.nn.functional.cross_entropy(expected_model(X), y)
     expected_losses.append(loss.item())  # taken before the step
@@ -1331,12 +1333,11 @@ for _ in range(2):
     with torch.no_grad():
         for p, step in zip(expected_model.parameters(), steps):
             p -= 0.5 * step
+        expected_accuracies.append((expected_model(X).argmax(dim=1) == y).float().mean().item())  # after the step
 assert np.allclose(losses, expected_losses, rtol=1e-5), f"two full-batch epochs at lr = 0.5 should record the losses {expected_losses} (each before its step, cross-entropy from the logits); got {losses}"
 for p, q in zip(model.parameters(), expected_model.parameters()):
     assert torch.allclose(p.detach().cpu(), q.detach(), atol=1e-6), "after two plain SGD steps (lr = 0.5, mean cross-entropy, gradients reset before each step) the parameters differ from the expected ones"
-with torch.no_grad():
-    final_acc = (expected_model(X).argmax(dim=1) == y).float().mean().item()
-assert abs(accuracies[-1] - final_acc) < 1e-6, f"the last accuracy should be measured AFTER the last epoch's update: {final_acc}; got {accuracies[-1]}"
+assert np.allclose(accuracies, expected_accuracies), f"each epoch's accuracy should be measured on all rows AFTER that epoch's updates: {expected_accuracies}; got {accuracies}"
 print("train_classifier: visible checks passed")
 
 # %% deletable=false editable=false nbgrader={"grade": true, "grade_id": "grade_train_classifier", "locked": true, "schema_version": 3, "solution": false, "task": false}
