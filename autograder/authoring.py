@@ -129,9 +129,9 @@ def render(assignment) -> str:
     counts = {"markdown": 0, "code": 0, "raw": 0}
     for cell in cells:
         counts[cell.cell_type] += 1
-        cell.source = "\n".join(table if line.strip() == POINTS_TABLE else line
-                                for line in cell.source.split("\n")) if cell.cell_type == "markdown" else cell.source
         cell.id = cell_id(cell, counts[cell.cell_type])
+        if cell.cell_type == "markdown":
+            cell.source = "\n".join(table if line.strip() == POINTS_TABLE else line for line in cell.source.split("\n"))
         nb.cells.append(cell)
     nbformat.validate(nb)
     return nbformat.writes(nb, version=4) + "\n"
