@@ -119,6 +119,9 @@ def render(assignment) -> str:
 
     text_nb = jupytext.reads(source.read_text(encoding="utf-8"), fmt=TEXT_FORMAT)
     points = suite_points(assignment.grading)
+    if not points:
+        raise BuildError(f"{assignment.grading} holds no graded tests (test_*.py with @pytest.mark.grade): the "
+                         "graded cells' points come from them, so write the suite first.")
     cells = [_cell(c) for c in text_nb.cells]
     errors = problems(cells, points, assignment.settings.get("autograded_points"))
     if errors:
@@ -212,8 +215,6 @@ def problems(cells, points: dict[str, float], declared_total: float | None = Non
     if declared_total is not None and abs(total - float(declared_total)) > 1e-9:
         found.append(f"the suite's points add up to {total:g}, not the {float(declared_total):g} "
                      "assignment.toml declares (autograded_points).")
-    elif not points:
-        found.append("the suite has no graded tests.")
     return found
 
 

@@ -184,25 +184,28 @@ def cmd_build(args, console: Console) -> int:
     from autograder import assignment, authoring
 
     try:
-        course = assignment.get(args.name, args.course).course if args.name else _course(args.course)
-        chosen = [assignment.get(args.name, course)] if args.name else [
-            assignment.get(n, course) for n in assignment.names(course)
-            if authoring.text_source(assignment.get(n, course)).is_file()]
+        if args.name:
+            chosen = [assignment.get(args.name, args.course)]
+        else:
+            course = _course(args.course)
+            chosen = [a for a in (assignment.get(n, course) for n in assignment.names(course))
+                      if authoring.text_source(a).is_file()]
     except assignment.AssignmentError as exc:
         raise UsageError(str(exc)) from None
     if not chosen:
         raise UsageError(f"no assignment of the course at {course} has a text form reference/<name>/<name>.py.")
-    try:
-        for a in chosen:
+    failed = 0
+    for a in chosen:  # each one, so that one broken assignment does not hide the state of the others
+        try:
             _build_one(a, args.check, console)
-    except (authoring.BuildError, _Stale) as exc:
-        console.print(f"autograder: {exc}", markup=False, style="red", soft_wrap=True)
-        return 1
-    return 0
+        except (authoring.BuildError, _Stale) as exc:
+            console.print(f"autograder: {exc}", markup=False, style="red", soft_wrap=True)
+            failed += 1
+    return 1 if failed else 0
 
 
 class _Stale(Exception):
-    pass
+    """--check: the notebook is not what the build would write."""
 
 
 def _course(given: str | None) -> Path:

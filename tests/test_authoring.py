@@ -150,3 +150,9 @@ def test_hand_graded_answers_carry_their_own_points(course, capsys):
     edit(course / "reference/ps1/ps1.py", '"grade_id": "written_ce_gradient", "locked": false, "points": 5,',
          '"grade_id": "written_ce_gradient", "locked": false,')
     assert "the hand-graded cell written_ce_gradient needs its points" in refused(course, capsys)
+
+
+def test_a_text_without_a_suite_is_refused(course, capsys):
+    for path in (course / "reference/ps1/grading").glob("test_*.py"):
+        path.unlink()
+    assert "holds no graded tests" in refused(course, capsys)
