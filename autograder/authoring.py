@@ -7,9 +7,11 @@ points table where the text has the line POINTS_TABLE. Hand-graded answers carry
 metadata. The build refuses a text that breaks a rule (see `problems`): it never writes a notebook nbgrader or
 the grader would get wrong.
 
-    build(assignment) -> Path        write NAME.ipynb (only when it changes)
+    build(assignment) -> Path        write NAME.ipynb (only when it changes); BuildError when a rule is broken
     is_current(assignment) -> bool   the committed NAME.ipynb is what build would write
+    render(assignment) -> str        the text build writes
     suite_points(grading) -> dict    {function: points} from the suite's @pytest.mark.grade markers
+    text_source(assignment) -> Path  reference/NAME/NAME.py
 """
 from __future__ import annotations
 
@@ -54,7 +56,11 @@ def suite_tests(grading: Path) -> tuple[list[SuiteTest], list[str]]:
     names it) and its marker's points; and the problems found. Parsed with `ast`: nothing is imported."""
     tests, problems = [], []
     for path in sorted(grading.glob("test_*.py")):
-        tree = ast.parse(path.read_text(), filename=str(path))
+        try:
+            tree = ast.parse(path.read_text(), filename=str(path))
+        except SyntaxError as exc:
+            problems.append(f"{path.relative_to(grading.parent).as_posix()}:{exc.lineno}: not valid Python ({exc.msg}).")
+            continue
         for node in _test_functions(tree):
             where = f"{path.relative_to(grading.parent).as_posix()}:{node.lineno}"
             found = _test(node, where)
