@@ -56,13 +56,14 @@ def suite_tests(grading: Path) -> tuple[list[SuiteTest], list[str]]:
     names it) and its marker's points; and the problems found. Parsed with `ast`: nothing is imported."""
     tests, problems = [], []
     for path in sorted(grading.glob("test_*.py")):
+        name = path.relative_to(grading.parent).as_posix()
         try:
             tree = ast.parse(path.read_text(), filename=str(path))
         except SyntaxError as exc:
-            problems.append(f"{path.relative_to(grading.parent).as_posix()}:{exc.lineno}: not valid Python ({exc.msg}).")
+            problems.append(f"{name}:{exc.lineno}: not valid Python ({exc.msg}).")
             continue
         for node in _test_functions(tree):
-            where = f"{path.relative_to(grading.parent).as_posix()}:{node.lineno}"
+            where = f"{name}:{node.lineno}"
             found = _test(node, where)
             if isinstance(found, SuiteTest):
                 tests.append(found)
