@@ -7,9 +7,11 @@ points table where the text has the line POINTS_TABLE. Hand-graded answers carry
 metadata. The build refuses a text that breaks a rule (see `problems`): it never writes a notebook nbgrader or
 the grader would get wrong.
 
-    build(assignment) -> Path        write NAME.ipynb (only when it changes)
+    build(assignment) -> Path        write NAME.ipynb (only when it changes); BuildError when a rule is broken
     is_current(assignment) -> bool   the committed NAME.ipynb is what build would write
+    render(assignment) -> str        the text build writes
     suite_points(grading) -> dict    {function: points} from the suite's @pytest.mark.grade markers
+    text_source(assignment) -> Path  reference/NAME/NAME.py
 """
 from __future__ import annotations
 
@@ -54,9 +56,14 @@ def suite_tests(grading: Path) -> tuple[list[SuiteTest], list[str]]:
     names it) and its marker's points; and the problems found. Parsed with `ast`: nothing is imported."""
     tests, problems = [], []
     for path in sorted(grading.glob("test_*.py")):
-        tree = ast.parse(path.read_text(), filename=str(path))
+        name = path.relative_to(grading.parent).as_posix()
+        try:
+            tree = ast.parse(path.read_text(), filename=str(path))
+        except SyntaxError as exc:
+            problems.append(f"{name}:{exc.lineno}: not valid Python ({exc.msg}).")
+            continue
         for node in _test_functions(tree):
-            where = f"{path.relative_to(grading.parent).as_posix()}:{node.lineno}"
+            where = f"{name}:{node.lineno}"
             found = _test(node, where)
             if isinstance(found, SuiteTest):
                 tests.append(found)
@@ -119,6 +126,9 @@ def render(assignment) -> str:
 
     text_nb = jupytext.reads(source.read_text(encoding="utf-8"), fmt=TEXT_FORMAT)
     points = suite_points(assignment.grading)
+    if not points:
+        raise BuildError(f"{assignment.grading} holds no graded tests (test_*.py with @pytest.mark.grade): the "
+                         "graded cells' points come from them, so write the suite first.")
     cells = [_cell(c) for c in text_nb.cells]
     errors = problems(cells, points, assignment.settings.get("autograded_points"))
     if errors:
@@ -129,9 +139,9 @@ def render(assignment) -> str:
     counts = {"markdown": 0, "code": 0, "raw": 0}
     for cell in cells:
         counts[cell.cell_type] += 1
-        cell.source = "\n".join(table if line.strip() == POINTS_TABLE else line
-                                for line in cell.source.split("\n")) if cell.cell_type == "markdown" else cell.source
         cell.id = cell_id(cell, counts[cell.cell_type])
+        if cell.cell_type == "markdown":
+            cell.source = "\n".join(table if line.strip() == POINTS_TABLE else line for line in cell.source.split("\n"))
         nb.cells.append(cell)
     nbformat.validate(nb)
     return nbformat.writes(nb, version=4) + "\n"
@@ -212,8 +222,6 @@ def problems(cells, points: dict[str, float], declared_total: float | None = Non
     if declared_total is not None and abs(total - float(declared_total)) > 1e-9:
         found.append(f"the suite's points add up to {total:g}, not the {float(declared_total):g} "
                      "assignment.toml declares (autograded_points).")
-    elif not points:
-        found.append("the suite has no graded tests.")
     return found
 
 

@@ -162,20 +162,35 @@ def cmd_export(args, console: Console) -> int:
     return 0
 
 
+def demo_assignments(args) -> list:
+    """--assignment's, else every assignment of the course, in name order."""
+    from autograder import assignment
+
+    try:
+        if args.assignment:
+            return [assignment.get(args.assignment, args.course)]
+        course = Path(args.course).resolve() if args.course else assignment.find_course()
+        if course is None:
+            assignment.get(None, None)  # raises the sentence that says no course was found
+        return [assignment.get(name, course) for name in assignment.names(course)]
+    except assignment.AssignmentError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def cmd_demo(args, console: Console) -> int:
     from autograder import demo, report
     from autograder.grade import grade, start_reference
 
-    assignment = choose_assignment(args, None, console)
-    with tempfile.TemporaryDirectory(prefix="ag-demo-") as workdir:
-        samples = demo.samples(Path(workdir), assignment)
-        reference = start_reference(assignment)
-        try:
-            for title, path in samples:
-                console.rule(title)
-                report.terminal(grade(path, reference=reference), console)
-        finally:
-            reference.close()
+    for assignment in demo_assignments(args):
+        with tempfile.TemporaryDirectory(prefix="ag-demo-") as workdir:
+            samples = demo.samples(Path(workdir), assignment)
+            reference = start_reference(assignment)
+            try:
+                for title, path in samples:
+                    console.rule(f"{assignment.name}: {title}")
+                    report.terminal(grade(path, reference=reference), console)
+            finally:
+                reference.close()
     return 0
 
 
@@ -185,25 +200,28 @@ def cmd_build(args, console: Console) -> int:
     from autograder import assignment, authoring
 
     try:
-        course = assignment.get(args.name, args.course).course if args.name else _course(args.course)
-        chosen = [assignment.get(args.name, course)] if args.name else [
-            assignment.get(n, course) for n in assignment.names(course)
-            if authoring.text_source(assignment.get(n, course)).is_file()]
+        if args.name:
+            chosen = [assignment.get(args.name, args.course)]
+        else:
+            course = _course(args.course)
+            chosen = [a for a in (assignment.get(n, course) for n in assignment.names(course))
+                      if authoring.text_source(a).is_file()]
     except assignment.AssignmentError as exc:
         raise UsageError(str(exc)) from None
     if not chosen:
         raise UsageError(f"no assignment of the course at {course} has a text form reference/<name>/<name>.py.")
-    try:
-        for a in chosen:
+    failed = 0
+    for a in chosen:  # each one, so that one broken assignment does not hide the state of the others
+        try:
             _build_one(a, args.check, console)
-    except (authoring.BuildError, _Stale) as exc:
-        console.print(f"autograder: {exc}", markup=False, style="red", soft_wrap=True)
-        return 1
-    return 0
+        except (authoring.BuildError, _Stale) as exc:
+            console.print(f"autograder: {exc}", markup=False, style="red", soft_wrap=True)
+            failed += 1
+    return 1 if failed else 0
 
 
 class _Stale(Exception):
-    pass
+    """--check: the notebook is not what the build would write."""
 
 
 def _course(given: str | None) -> Path:
@@ -327,7 +345,7 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--out", metavar="FILE", default="autograder.zip", help="default: autograder.zip")
     add_assignment(e)
     e.set_defaults(run=cmd_export)
-    d = sub.add_parser("demo", help="grade the bundled samples: the reference, the stub and typical bugs")
+    d = sub.add_parser("demo", help="grade each assignment's samples: the reference, the release and typical mistakes")
     add_assignment(d)
     d.set_defaults(run=cmd_demo)
     b = sub.add_parser("build", help="build an assignment's nbgrader source notebook reference/NAME/NAME.ipynb "
