@@ -400,7 +400,7 @@ def grade_predict(student, reference, X, W, b, *, where: str, dtype=None):
             i = int(wrong[0])
             tie = " (a tie: the lowest index wins, as np.argmax gives)" if exact_ties[i] else ""
             raise AssertionError(f"{where}: row {i} is labelled {checks.num(labels[i])}, expected {expected[i]}{tie} "
-                                 f"({wrong.size} rows wrong).")
+                                 f"({wrong.size} {'row' if wrong.size == 1 else 'rows'} wrong).")
         checks.check_no_warnings(reply.warnings, where=where)
 
     both(student, reference, "predict_classes", (X, W, b), judge)

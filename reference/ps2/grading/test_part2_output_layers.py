@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from autograder.suitelib.calls import grade_array, grade_raises_value_error, grade_scalar
-from autograder.suitelib.checks import spec_dtypes
+from autograder.suitelib.checks import show, spec_dtypes
 from autograder.suitelib.inputs import grade_inputs_unchanged
 from . import oracle
 
@@ -51,7 +51,7 @@ def test_output_loss_visible(student, reference):
     """output_loss: each kind on two examples with three outputs; the lecture's example for softmax_ce"""
     for kind in KINDS:
         a, y = small_case(kind)
-        grade_loss(student, reference, kind, a, y, where=f"output_loss({kind!r}, a, y) for a {a.tolist()}, y {y.tolist()}")
+        grade_loss(student, reference, kind, a, y, where=f"output_loss({kind!r}, a, y) for a {show(a)}, y {show(y)}")
     grade_loss(student, reference, "softmax_ce", np.log(np.array([[0.3792, 0.3104, 0.3104], [0.3072, 0.4147, 0.2780],
                                                                  [0.4263, 0.2248, 0.3490], [0.2668, 0.2978, 0.4354]])),
                oracle.one_hot([0, 1, 2, 2], 3), where="output_loss('softmax_ce', log A, Y) for the lecture's example")
@@ -74,7 +74,7 @@ def test_output_loss_reduction(student, reference):
     for kind in KINDS:
         y = {"linear_mse": np.zeros((2, 4)), "sigmoid_bce": np.array([[1.0, 0.0, 1.0, 1.0], [0.0, 0.0, 0.0, 1.0]]),
              "softmax_ce": oracle.one_hot([2, 3], 4)}[kind]
-        grade_loss(student, reference, kind, a, y, where=f"output_loss({kind!r}, a, y) for a {a.tolist()}, y {y.tolist()}",
+        grade_loss(student, reference, kind, a, y, where=f"output_loss({kind!r}, a, y) for a {show(a)}, y {show(y)}",
                    hint=HINT_MEAN[kind])
 
 
@@ -140,7 +140,7 @@ def test_output_delta_visible(student, reference):
     """output_delta: each kind on two examples with three outputs: (ŷ − y)/n, and 2(a − y)/n for linear_mse"""
     for kind in KINDS:
         a, y = small_case(kind)
-        grade_delta(student, reference, kind, a, y, where=f"output_delta({kind!r}, a, y) for a {a.tolist()}, y {y.tolist()}")
+        grade_delta(student, reference, kind, a, y, where=f"output_delta({kind!r}, a, y) for a {show(a)}, y {show(y)}")
 
 
 @pytest.mark.grade(points=3, visibility="hidden")
@@ -159,7 +159,7 @@ def test_output_delta_reduction(student, reference):
     for kind in KINDS:
         y = {"linear_mse": np.zeros((2, 4)), "sigmoid_bce": np.array([[1.0, 0.0, 1.0, 1.0], [0.0, 0.0, 0.0, 1.0]]),
              "softmax_ce": oracle.one_hot([2, 3], 4)}[kind]
-        grade_delta(student, reference, kind, a, y, where=f"output_delta({kind!r}, a, y) for a {a.tolist()}, y {y.tolist()}")
+        grade_delta(student, reference, kind, a, y, where=f"output_delta({kind!r}, a, y) for a {show(a)}, y {show(y)}")
 
 
 @pytest.mark.grade(points=1.5, visibility="hidden")

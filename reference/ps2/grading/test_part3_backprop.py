@@ -4,7 +4,7 @@ import pytest
 
 from autograder.suitelib import checks
 from autograder.suitelib.calls import both, grade_array, grade_raises_value_error, rows_sum_to_one
-from autograder.suitelib.checks import spec_dtypes
+from autograder.suitelib.checks import show, spec_dtypes
 from autograder.suitelib.inputs import grade_inputs_unchanged, leaves
 from . import oracle
 
@@ -41,7 +41,7 @@ def test_mlp_forward_visible(student, reference):
               (np.array([[1.0, 0.0, -1.0], [0.0, 1.0, 2.0]]), np.array([0.0, 0.5, 0.0]))]
     for activation in ACTIVATIONS:
         grade_forward(student, reference, x, params, activation,
-                      where=f"mlp_forward(x, params, {activation!r}) for x {x.tolist()} and params of shapes {shapes(params)}")
+                      where=f"mlp_forward(x, params, {activation!r}) for x {show(x)} and params of shapes {shapes(params)}")
 
 
 @pytest.mark.grade(points=1.5, visibility="hidden")
@@ -145,7 +145,7 @@ def test_mlp_grads_visible(student, reference):
               (np.array([[1.0, 0.0, -1.0], [0.0, 1.0, 2.0]]), np.array([0.0, 0.5, 0.0]))]
     for activation in ACTIVATIONS:
         grade_grads(student, reference, x, y, params, activation,
-                    where=f"mlp_grads(x, y, params, {activation!r}) for x {x.tolist()}, y {y.tolist()}, params of shapes {shapes(params)}")
+                    where=f"mlp_grads(x, y, params, {activation!r}) for x {show(x)}, y {show(y)}, params of shapes {shapes(params)}")
 
 
 @pytest.mark.grade(points=4.5, visibility="hidden")
