@@ -279,12 +279,8 @@ def softmax_regression_grads(X, Y, W, b):
 
 # %% deletable=false editable=false nbgrader={"grade": true, "grade_id": "check_softmax_regression_grads", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
 # Check your work: run this cell after writing softmax_regression_grads.
-def check_ce(X, Y, W, b):
-    """The mean cross-entropy, written out here so that the check does not depend on your loss."""
-    Z = X @ W + b
-    Z = Z - Z.max(axis=1, keepdims=True)
-    return -(Y * (Z - np.log(np.exp(Z).sum(axis=1, keepdims=True)))).sum(axis=1).mean()
-
+# A gradient check (PS1, Part 4): the gradients should agree with centred differences of YOUR
+# softmax_regression_loss, so make its check pass first.
 def check_numerical_grad(f, x, h=1e-6):
     """Centred differences of a scalar function f at x (x is restored)."""
     g = np.zeros_like(x)
@@ -310,9 +306,9 @@ assert np.shape(dW) == (4, 3), f"dW should be shaped like W, (m, h) = (4, 3); go
 assert np.shape(db) == (3,), f"db should be shaped like b, (h,) = (3,); got {np.shape(db)}"
 for name, now, before in (("X", X, X_before), ("W", W, W_before), ("b", b, b_before)):
     assert np.array_equal(now, before), f"softmax_regression_grads must not modify {name}"
-dW_num = check_numerical_grad(lambda: check_ce(X, Y, W, b), W)
-db_num = check_numerical_grad(lambda: check_ce(X, Y, W, b), b)
-assert np.allclose(dW, dW_num, atol=1e-6), f"dW disagrees with the numerical gradient of the mean loss:\nexpected {dW_num.round(5).tolist()}\ngot      {np.round(dW, 5).tolist()}\n(ratio {np.median(dW / dW_num):.3g}: a factor of n = 5 means a missing 1/n)"
+dW_num = check_numerical_grad(lambda: softmax_regression_loss(X, Y, W, b), W)
+db_num = check_numerical_grad(lambda: softmax_regression_loss(X, Y, W, b), b)
+assert np.allclose(dW, dW_num, atol=1e-6), f"dW disagrees with the numerical gradient of softmax_regression_loss:\nexpected {dW_num.round(5).tolist()}\ngot      {np.round(dW, 5).tolist()}\n(ratio {np.median(dW / dW_num):.3g}: a factor of n = 5 means a missing 1/n)"
 assert np.allclose(db, db_num, atol=1e-6), f"db disagrees with the numerical gradient: expected {db_num.round(5).tolist()}, got {np.round(db, 5).tolist()} (the mean over the rows of A - Y)"
 # At W = 0, b = 0 every probability is 1/3, and the classes 0, 1, 2 make up 2/5, 2/5, 1/5 of the rows:
 # db = mean of (1/3 - Y) = [1/3 - 2/5, 1/3 - 2/5, 1/3 - 1/5].
@@ -450,9 +446,10 @@ assert np.shape(W) == (2, 3) and np.shape(b) == (3,), f"W should be (m, h) = (2,
 assert isinstance(losses, list) and len(losses) == 1, f"losses should be a list with one loss per epoch (1 here); got {losses!r}"
 assert all(isinstance(v, float) for v in losses), f"the losses should be Python floats; got {[type(v).__name__ for v in losses]}"
 assert np.isclose(losses[0], np.log(3)), f"losses[0] is the loss BEFORE the first step, of W = 0 and b = 0: log(3) = 1.09861; got {losses[0]}"
-# one step from zero: A = 1/3 everywhere, dW = X^T (1/3 - Y) / 4, db = mean(1/3 - Y) = [1/3 - 1/4, 1/3 - 1/4, 1/3 - 1/2]
+# one step from zero: A = 1/3 everywhere; db = mean of the rows of A - Y = [1/3 - 1/4, 1/3 - 1/4, 1/3 - 1/2], and
+# dW = X^T (A - Y) / 4 = [[-1/4, 0, 1/4], [0, -1/4, 1/4]] (work it out by hand: it is worth it)
 assert np.allclose(b, [-0.5 * (1 / 3 - 0.25), -0.5 * (1 / 3 - 0.25), -0.5 * (1 / 3 - 0.5)]), f"after one step of lr = 0.5 from zero b should be [-0.04167, -0.04167, 0.08333]; got {np.round(b, 5).tolist()}"
-expected_W = -0.5 * X.T @ (np.full((4, 3), 1 / 3) - np.eye(3)[y]) / 4
+expected_W = np.array([[0.125, 0.0, -0.125], [0.0, 0.125, -0.125]])  # -0.5 dW
 assert np.allclose(W, expected_W), f"after one step of lr = 0.5 from zero W should be {expected_W.round(5).tolist()}; got {np.round(W, 5).tolist()}"
 assert np.array_equal(X, X_before) and np.array_equal(y, y_before), "fit_softmax_regression must not modify X or y"
 W, b, losses = fit_softmax_regression(X, y, 3, lr=0.5, epochs=50)
@@ -784,17 +781,15 @@ def output_delta(kind, a, y):
 
 # %% deletable=false editable=false nbgrader={"grade": true, "grade_id": "check_output_delta", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
 # Check your work: run this cell after writing output_delta.
-def check_loss(kind, a, y):
-    """The three mean losses, written out here so that the check does not depend on your output_loss."""
-    n = a.shape[0]
-    if kind == "linear_mse":
-        return ((a - y) ** 2).sum() / n
-    if kind == "sigmoid_bce":
-        p = 1 / (1 + np.exp(-a))
-        return -(y * np.log(p) + (1 - y) * np.log(1 - p)).sum() / n
-    z = a - a.max(axis=1, keepdims=True)
-    return -(y * (z - np.log(np.exp(z).sum(axis=1, keepdims=True)))).sum() / n
-
+# Values by hand, n = 2 examples: a = 0 gives y_hat = 1/2 (sigmoid) or 1/2 per class (softmax over 2 outputs).
+a0, y0 = np.zeros((2, 2)), np.array([[1.0, 0.0], [0.0, 1.0]])
+for kind, expected in (("linear_mse", [[-1.0, 0.0], [0.0, -1.0]]),    # 2 (a - y) / n
+                       ("sigmoid_bce", [[-0.25, 0.25], [0.25, -0.25]]),  # (1/2 - y) / n
+                       ("softmax_ce", [[-0.25, 0.25], [0.25, -0.25]])):  # (1/2 - y) / n
+    delta = output_delta(kind, a0, y0)
+    assert np.allclose(delta, expected), f"{kind}: at a = 0 with y = [[1, 0], [0, 1]] the delta should be {expected}; got {np.round(delta, 5).tolist()}"
+# A gradient check (PS1, Part 4): the deltas should agree with centred differences of YOUR output_loss, so make
+# its check pass first.
 def check_numerical_grad(f, x, h=1e-6):
     """Centred differences of a scalar function f at x (x is restored)."""
     g = np.zeros_like(x)
@@ -818,8 +813,8 @@ for kind, y in targets.items():
     delta = output_delta(kind, a, y)
     assert isinstance(delta, np.ndarray) and delta.shape == (4, 3), f"{kind}: the delta should be shaped like a, (4, 3); got {type(delta).__name__} of shape {np.shape(delta)}"
     assert np.array_equal(a, a_before), f"{kind}: output_delta must not modify a"
-    numerical = check_numerical_grad(lambda: check_loss(kind, a, y), a)
-    assert np.allclose(delta, numerical, atol=1e-6), f"{kind}: the delta disagrees with the numerical gradient of the mean loss:\nexpected {numerical.round(5).tolist()}\ngot      {np.round(delta, 5).tolist()}\n(ratio {np.median(delta / numerical):.3g}: 4 = n means a missing 1/n, 0.5 a missing factor 2)"
+    numerical = check_numerical_grad(lambda: output_loss(kind, a, y), a)
+    assert np.allclose(delta, numerical, atol=1e-6), f"{kind}: the delta disagrees with the numerical gradient of output_loss:\nexpected {numerical.round(5).tolist()}\ngot      {np.round(delta, 5).tolist()}\n(ratio {np.median(delta / numerical):.3g}: 4 = n means a missing 1/n, 0.5 a missing factor 2)"
 # The softmax delta: every row sums to 0 (the probabilities and the one-hot row both sum to 1).
 assert np.allclose(output_delta("softmax_ce", a, targets["softmax_ce"]).sum(axis=1), 0.0), "the softmax_ce delta's rows should sum to 0: apply the softmax per ROW"
 with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
@@ -950,31 +945,34 @@ def mlp_forward(x, params, activation):
 
 # %% deletable=false editable=false nbgrader={"grade": true, "grade_id": "check_mlp_forward", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
 # Check your work: run this cell after writing mlp_forward.
-def check_softmax(Z):
-    E = np.exp(Z - Z.max(axis=1, keepdims=True))
-    return E / E.sum(axis=1, keepdims=True)
-
 x = np.array([[1.0, -1.0, 0.5]])                              # n = 1, d_0 = 3
 W1, b1 = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]), np.array([0.0, 0.0])  # hidden z = [1, -1]
 W2, b2 = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), np.array([0.0, 0.0, 0.0])  # logits [h_1, h_2, 0]
 params = [(W1, b1), (W2, b2)]
 x_before, W1_before = x.copy(), W1.copy()
-for activation, h in (("sigmoid", [0.73105858, 0.26894142]), ("tanh", [0.76159416, -0.76159416]), ("relu", [1.0, 0.0])):
+for activation, h, expected in (("sigmoid", [0.73105858, 0.26894142], [[0.47363114, 0.29836324, 0.22800562]]),
+                                ("tanh", [0.76159416, -0.76159416], [[0.59349394, 0.12939098, 0.27711507]]),
+                                ("relu", [1.0, 0.0], [[0.57611688, 0.21194156, 0.21194156]])):
     y_hat = mlp_forward(x, params, activation)
     assert isinstance(y_hat, np.ndarray) and y_hat.shape == (1, 3), f"{activation}: y_hat should be (n, d_L) = (1, 3); got {type(y_hat).__name__} of shape {np.shape(y_hat)}"
-    expected = check_softmax(np.array([[h[0], h[1], 0.0]]))
-    assert np.allclose(y_hat, expected), f"{activation}: the hidden layer gives {h}, so y_hat should be softmax([{h[0]:.4f}, {h[1]:.4f}, 0]) = {expected.round(5).tolist()}; got {np.round(y_hat, 5).tolist()}"
+    assert np.allclose(y_hat, expected), f"{activation}: the hidden layer gives {h}, so y_hat should be softmax([{h[0]:.4f}, {h[1]:.4f}, 0]) = {expected}; got {np.round(y_hat, 5).tolist()}"
 assert np.array_equal(x, x_before) and np.array_equal(W1, W1_before), "mlp_forward must not modify x or params"
-# L = 1: softmax regression (no activation used); L = 3 with a batch of 4: rows are probability distributions
+# L = 1 is softmax regression (the activation is not used): compare with your softmax_regression_forward.
 rng = np.random.default_rng(2)
 X = rng.normal(size=(4, 3))
 single = [(rng.normal(size=(3, 2)), rng.normal(size=2))]
-assert np.allclose(mlp_forward(X, single, "relu"), check_softmax(X @ single[0][0] + single[0][1])), "with L = 1 the network is softmax regression: softmax(x W + b), no hidden activation"
-deep = [(rng.normal(size=(3, 5)), rng.normal(size=5)), (rng.normal(size=(5, 4)), rng.normal(size=4)), (rng.normal(size=(4, 2)), rng.normal(size=2))]
-y_deep = mlp_forward(X, deep, "tanh")
-assert y_deep.shape == (4, 2) and np.allclose(y_deep.sum(axis=1), 1.0), f"a 3-layer network on 4 examples should give (4, 2) with rows summing to 1; got shape {y_deep.shape}, row sums {y_deep.sum(axis=1)}"
-H = np.tanh(np.tanh(X @ deep[0][0] + deep[0][1]) @ deep[1][0] + deep[1][1])
-assert np.allclose(y_deep, check_softmax(H @ deep[2][0] + deep[2][1])), "with L = 3 the activation is applied to BOTH hidden layers and the softmax only at the end"
+assert np.allclose(mlp_forward(X, single, "relu"), softmax_regression_forward(X, *single[0])), "with L = 1 the network is softmax regression: softmax(x W + b), no hidden activation"
+# L = 3 on 2 examples (values computed with PyTorch): the activation on BOTH hidden layers, the softmax at the end.
+x3 = np.array([[1.0, -2.0, 0.5], [0.0, 1.0, -1.0]])
+deep = [(np.array([[1.0, -1.0], [0.5, 0.0], [0.0, 2.0]]), np.array([0.0, 0.5])),
+        (np.array([[1.0, 0.5], [-1.0, 1.0]]), np.array([0.1, 0.0])),
+        (np.array([[1.0, 0.0, -1.0], [0.0, 1.0, 1.0]]), np.array([0.0, 0.0, 0.5]))]
+for activation, expected in (("sigmoid", [[0.28764892, 0.35517565, 0.35717543], [0.35011031, 0.34633105, 0.30355865]]),
+                             ("tanh", [[0.12103086, 0.26373142, 0.61523773], [0.72578142, 0.16410898, 0.1101096]]),
+                             ("relu", [[0.18632372, 0.30719589, 0.50648039], [0.42692783, 0.30085096, 0.27222121]])):
+    y_deep = mlp_forward(x3, deep, activation)
+    assert np.shape(y_deep) == (2, 3), f"L = 3, {activation}: 2 examples and 3 outputs should give shape (2, 3); got {np.shape(y_deep)}"
+    assert np.allclose(y_deep, expected), f"L = 3, {activation}: y_hat should be {expected}; got {np.round(y_deep, 5).tolist()} (the activation on both hidden layers, the softmax only after the last)"
 with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
     for activation in ("sigmoid", "tanh", "relu"):
         big = mlp_forward(np.array([[1.0]]), [(np.array([[1e4, -1e4]]), np.zeros(2)), (np.array([[1.0, 0.0], [0.0, 1.0]]), np.zeros(2))], activation)
@@ -1063,15 +1061,10 @@ def mlp_grads(x, y, params, activation):
 
 # %% deletable=false editable=false nbgrader={"grade": true, "grade_id": "check_mlp_grads", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
 # Check your work: run this cell after writing mlp_grads.
+# A gradient check (PS1, Part 4): the gradients should agree with centred differences of the mean cross-entropy of
+# YOUR mlp_forward, so make its check pass first.
 def check_mlp_loss(x, y, params, activation):
-    """The mean cross-entropy of the network, written out here so that the check does not depend on your code."""
-    g = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0)}[activation]
-    H = x
-    for W, b in params[:-1]:
-        H = g(H @ W + b)
-    Z = H @ params[-1][0] + params[-1][1]
-    Z = Z - Z.max(axis=1, keepdims=True)
-    return -(y * (Z - np.log(np.exp(Z).sum(axis=1, keepdims=True)))).sum(axis=1).mean()
+    return -(y * np.log(mlp_forward(x, params, activation))).sum(axis=1).mean()
 
 def check_numerical_grad(f, x, h=1e-6):
     """Centred differences of a scalar function f at x (x is restored)."""
