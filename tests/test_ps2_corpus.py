@@ -6,6 +6,7 @@ One class run (the CLI in a subprocess, two grading processes sharing a fork ser
 module-scoped fixture: tests/submissions/ps2/correct/*.py and every bug of tests/submissions/ps2/buggy.py.
 """
 import ast
+import importlib.util
 import json
 import subprocess
 import sys
@@ -16,8 +17,20 @@ from autograder.result import Result
 from conftest import ROOT, SUBMISSIONS
 
 PS2 = SUBMISSIONS / "ps2"
-sys.path.insert(0, str(PS2))
-from buggy import BASE, BUGS, build_source  # noqa: E402
+
+
+def _load(path, name):
+    """A corpus module under its own name: PS1's tests import tests/submissions/buggy.py as `buggy`, and an
+    xdist worker may run both files in one process."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+_buggy = _load(PS2 / "buggy.py", "ps2_buggy_submissions")
+BASE, BUGS, build_source = _buggy.BASE, _buggy.BUGS, _buggy.build_source
 
 # docs/ps2-spec.md's functions, in the notebook's order: the order the suite grades them in, callees first
 FUNCTIONS = ["softmax_regression_forward", "softmax_regression_loss", "softmax_regression_grads", "standardize",
