@@ -1183,8 +1183,9 @@ grade_cell("build_classifier")
 # ### 4.2 Evaluating
 #
 # `evaluate(model, X, y, device)` returns the accuracy of the model's predictions, the arg-max of its logits, on
-# `device`, as a Python `float`. Move the model and `X` (and `y`) to `device`, compute without recording a graph
-# (`torch.no_grad()`), and turn the result into a Python number with `.item()`.
+# `device`, as a Python `float`. Switch the model to evaluation mode (`model.eval()`: dropout and batch
+# normalisation behave differently while training), move the model and `X` (and `y`) to `device`, compute without
+# recording a graph (`torch.no_grad()`), and turn the result into a Python number with `.item()`.
 
 # %% nbgrader={"grade": false, "grade_id": "solution_evaluate", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def evaluate(model, X, y, device):
