@@ -15,6 +15,15 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_NB = ROOT / "reference" / "ps1" / "ps1.ipynb"
 RELEASE_NB = ROOT / "assignments" / "ps1" / "ps1.ipynb"
+
+
+def reference_nb(name: str = "ps1") -> Path:
+    """An assignment's nbgrader source notebook (reference/NAME/NAME.ipynb): the solutions."""
+    return ROOT / "reference" / name / f"{name}.ipynb"
+
+
+def release_nb(name: str = "ps1") -> Path:
+    return ROOT / "assignments" / name / f"{name}.ipynb"
 COURSE_ID = "ps1-course"  # nbgrader_config.py
 MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
@@ -79,12 +88,12 @@ def without_markers(source: str) -> str:
     return "\n".join(line for line in source.splitlines() if not MARKER.match(line))
 
 
-def solutions(reference: nbformat.NotebookNode | None = None) -> dict[str, str]:
+def solutions(reference: nbformat.NotebookNode | None = None, name: str = "ps1") -> dict[str, str]:
     """{grade_id: the reference's answer} for every solution cell (code and written), markers removed.
 
     A written answer keeps the model answer and drops the mark scheme, as a student would write it.
     """
-    reference = reference or read(REFERENCE_NB)
+    reference = reference or read(reference_nb(name))
     out = {}
     for c in reference.cells:
         meta = c.metadata.get("nbgrader", {})
@@ -94,10 +103,10 @@ def solutions(reference: nbformat.NotebookNode | None = None) -> dict[str, str]:
     return out
 
 
-def completed() -> nbformat.NotebookNode:
+def completed(name: str = "ps1") -> nbformat.NotebookNode:
     """The release with the reference's solutions pasted into its solution cells: a correct student."""
-    nb = read(RELEASE_NB)
-    answers = solutions()
+    nb = read(release_nb(name))
+    answers = solutions(name=name)
     for c in nb.cells:
         gid = grade_id(c)
         if c.metadata.get("nbgrader", {}).get("solution"):
@@ -105,8 +114,8 @@ def completed() -> nbformat.NotebookNode:
     return nb
 
 
-def stub() -> nbformat.NotebookNode:
-    return read(RELEASE_NB)
+def stub(name: str = "ps1") -> nbformat.NotebookNode:
+    return read(release_nb(name))
 
 
 def with_function(nb, fn: str, source: str) -> nbformat.NotebookNode:
@@ -174,6 +183,6 @@ def notebook_text(nb) -> str:
     return "\n".join(c.source for c in nb.cells)
 
 
-def secrets() -> set[str]:
+def secrets(name: str = "ps1") -> set[str]:
     """The reference's solution lines (code, model answers and mark schemes), as plain text."""
-    return {plain(line).strip() for line in solution_region_lines(read(REFERENCE_NB))}
+    return {plain(line).strip() for line in solution_region_lines(read(reference_nb(name)))}

@@ -9,15 +9,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+NAMES = ("ps1", "ps2")
 
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
-    """The package copied alone into a site folder, and a course holding PS1 only (reference and release)."""
+    """The package copied alone into a site folder, and a course holding both assignments (reference and release)."""
     base = tmp_path_factory.mktemp("demo")
     shutil.copytree(ROOT / "autograder", base / "site" / "autograder", ignore=shutil.ignore_patterns("__pycache__"))
-    for part in ("reference", "assignments"):
-        shutil.copytree(ROOT / part / "ps1", base / "course" / part / "ps1", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in NAMES:
+        for part in ("reference", "assignments"):
+            shutil.copytree(ROOT / part / name, base / "course" / part / name,
+                            ignore=shutil.ignore_patterns("__pycache__"))
     return base
 
 
@@ -32,11 +35,13 @@ def test_demo_grades_the_reference_the_release_and_each_sample_where_its_mistake
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = proc.stdout
     scores = dict(re.findall(r"^(\S+?)\.(?:ipynb|py): ([\d.]+) / 100", out, flags=re.M))
-    samples = sorted(p.stem for p in (ROOT / "reference" / "ps1" / "samples").glob("*.py"))
-    assert len(samples) >= 3 and set(samples) <= set(scores), out[-3000:]
-    assert out.count("ps1.ipynb: 100 / 100") == 1 and out.count("ps1.ipynb: 0 / 100") == 1, out[-3000:]
-    for sample in samples:
-        assert 50 <= float(scores[sample]) < 100, (sample, scores[sample])
+    for name in NAMES:  # every assignment of the course, each with its own samples
+        samples = sorted(p.stem for p in (ROOT / "reference" / name / "samples").glob("*.py"))
+        assert len(samples) >= 3 and set(samples) <= set(scores), out[-3000:]
+        assert out.count(f"{name}.ipynb: 100 / 100") == 1 and out.count(f"{name}.ipynb: 0 / 100") == 1, out[-3000:]
+        for sample in samples:
+            assert 50 <= float(scores[sample]) < 100, (sample, scores[sample])
+    assert len(scores) == sum(2 + len(list((ROOT / "reference" / n / "samples").glob("*.py"))) for n in NAMES)
 
 
 def test_demo_outside_a_course_says_so_in_one_sentence(installed, tmp_path):

@@ -6,12 +6,18 @@ One setup for the whole module (it installs PyTorch: about a minute of CPU). PyT
 index here (AUTOGRADER_TORCH_INDEX empty, unless the environment sets it), since this machine reaches only
 PyPI; pip's cache makes a second run faster. AUTOGRADER_TEST_GRADESCOPE_DIR keeps the folder (ROOT and the
 venv) at a path of your choice for a look afterwards.
+
+PS2's zip (`autograder export gradescope --assignment ps2`) is a second autograder of the same package: its own
+ROOT, whose setup.sh runs against the venv PS1's set up (it finds PyTorch and the dependencies there and
+reinstalls only the package, then locks its ROOT/source), and its run_autograder grades with that venv.
 """
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import zipfile
@@ -31,6 +37,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 REFERENCE_NB = ROOT / "reference" / "ps1" / "ps1.ipynb"
 RELEASE_NB = ROOT / "assignments" / "ps1" / "ps1.ipynb"
+PS2_REFERENCE_NB = ROOT / "reference" / "ps2" / "ps2.ipynb"
+PS2_RELEASE_NB = ROOT / "assignments" / "ps2" / "ps2.ipynb"
 # nbgrader's extra (jsonschema, of the test extra, comes with nbformat anyway)
 EXTRAS = ('nbgrader', 'nbclient', 'ipykernel')
 NOBODY = 65534  # the user the sandbox drops a root grader's workers to
@@ -47,9 +55,9 @@ def clean_env(**extra: str) -> dict:
 class Image:
     """A Gradescope-like machine: BASE/autograder (ROOT) and BASE/venv, set up by the zip's setup.sh."""
 
-    def __init__(self, base: Path):
-        self.root = base / "autograder"
-        self.venv = base / "venv"
+    def __init__(self, base: Path, venv: Path | None = None, root: str = "autograder"):
+        self.root = base / root
+        self.venv = venv or base / "venv"
         self.python = self.venv / "bin" / "python"
         self.setup_seconds = 0.0
 
@@ -106,6 +114,20 @@ def image(tmp_path_factory):
     yield machine
     if not kept:
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def ps2_image(image, tmp_path_factory):
+    """PS2's autograder beside PS1's, on the same venv: `autograder export gradescope --assignment ps2`'s zip."""
+    out = tmp_path_factory.mktemp("zip2") / "autograder.zip"
+    made = subprocess.run([sys.executable, "-m", "autograder", "export", "gradescope", "--assignment", "ps2", "--course", str(ROOT),
+                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0 and out.exists(), made.stdout + made.stderr
+    machine = Image(image.root.parent, venv=image.venv, root="autograder-ps2")
+    proc = machine.setup(out)
+    print(f"PS2's setup.sh on PS1's venv took {machine.setup_seconds:.0f} s")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
+    return machine
 
 
 def test_setup_installs_the_package_s_dependencies_and_no_extras(image):
@@ -187,3 +209,51 @@ def test_a_submission_that_reads_the_suite_or_the_reference_gets_nothing(image):
     text = json.dumps(data)
     assert data["score"] == 0, [t["name"] for t in data["tests"] if t["status"] == "passed"]
     assert "STOLE" not in text and "READ" not in text
+
+
+# ------------------------------------------------------------------ PS2's zip, on the same venv
+
+
+def test_ps2_zip_holds_its_assignment_only(ps2_image):
+    source = ps2_image.root / "source"
+    assert sorted(p.name for p in (source / "reference").iterdir()) == ["ps2"]
+    assert (source / "reference" / "ps2" / "iris.csv").read_bytes() == (ROOT / "reference" / "ps2" / "iris.csv").read_bytes()
+    assert "--assignment ps2" in (source / "run_autograder").read_text()
+
+
+def test_ps2_reference_scores_100_and_its_release_0(ps2_image):
+    for notebook, expected in ((PS2_REFERENCE_NB, 100), (PS2_RELEASE_NB, 0)):
+        proc, data = ps2_image.grade({"ps2.ipynb": notebook.read_bytes()})
+        assert proc.returncode == 0 and data, proc.stdout[-3000:] + proc.stderr[-3000:]
+        jsonschema.validate(data, RESULTS_SCHEMA)
+        assert data["score"] == expected and data["extra_data"]["max_score"] == 100, \
+            (notebook.name, [t["name"] for t in data["tests"] if (t["status"] == "passed") != bool(expected)][:5])
+        # both notebooks load iris.csv at the top level: it was there, in the worker's folder
+        assert "While loading" not in data["output"], data["output"]
+        assert {t["name"].split(":", 1)[0] for t in data["tests"]} >= {"softmax_regression_forward", "train_classifier"}
+        assert "sandbox: user" not in proc.stderr and "stays root" not in proc.stderr, proc.stderr[-3000:]
+
+
+def test_ps2_iris_csv_reaches_the_worker(ps2_image):
+    """A submission that reads iris.csv in its working folder and then a file that is not there: only the second
+    fails to load (so the check above would see a missing iris.csv), and the first has Iris's 150 rows."""
+    code = ('import numpy as np\n'
+            'rows = np.genfromtxt("iris.csv", delimiter=",", skip_header=1, dtype=str)\n'
+            'assert rows.shape == (150, 5), rows.shape\n'
+            'open("not-released.csv")\n')
+    proc, data = ps2_image.grade({"ps2.py": code.encode()})
+    assert proc.returncode == 0 and data, proc.stdout[-3000:] + proc.stderr[-3000:]
+    jsonschema.validate(data, RESULTS_SCHEMA)
+    failed = re.findall(r"While loading, the code .* raised (\w+): (.*)", data["output"])
+    assert len(failed) == 1 and failed[0][0] == "FileNotFoundError" and "not-released.csv" in failed[0][1], data["output"]
+    assert data["score"] == 0
+
+
+def test_ps2_suite_and_reference_are_unreadable_to_the_worker_user(ps2_image):
+    source = ps2_image.root / "source" / "reference" / "ps2"
+    secrets = [source / "ps2.ipynb", source / "grading" / "oracle.py", *sorted((source / "grading").glob("test_*.py"))]
+    assert len(secrets) >= 4
+    for secret in secrets:
+        proc = subprocess.run(["cat", str(secret)], user=NOBODY, group=NOBODY, extra_groups=[], capture_output=True,
+                              text=True)
+        assert proc.returncode != 0 and not proc.stdout and "Permission denied" in proc.stderr, secret

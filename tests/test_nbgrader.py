@@ -14,6 +14,15 @@ The class:
   erin   two loss bugs, and warnings on stderr: at the top level, in sigmoid and (as PyTorch does) in train
   frank  W2 where W2ᵀ belongs, forward differences                   (collected by zip_collect)
   grace  full-batch training, ties labelled 1                         (collected by zip_collect, a late re-upload)
+
+The same course holds PS2, released and autograded beside PS1 (`nbgrader autograde ps2`, while the CLI grades
+the same files), then in the same generate_feedback and export runs. Its class (the same students, a few bugs of
+tests/submissions/ps2/buggy.py each, across the notebook's four parts):
+  alice  the reference's solutions pasted into the release          100
+  bob    the release untouched (the stub)                             0
+  carol  softmax regression without the max shift; MSE's delta without its factor 2   (parts 1 and 2)
+  dave   standardizes the test rows with their own statistics; ReLU's slope 1 at 0  (parts 1 and 3)
+  erin   ties broken towards the last class; trains without shuffling               (parts 1 and 4)
 """
 from __future__ import annotations
 
@@ -36,14 +45,20 @@ from nbgrader.api import Gradebook
 from autograder.grade import grade
 from autograder.load import load
 from conftest import SUBMISSIONS
+from autograder.grade import start_reference
 from nbgrader_course import (COURSE_ID, REFERENCE_NB, RELEASE_NB, ROOT, appended_to, cell, completed, course_env,
-                             db_url, grade_id, mark_schemes, nbgrader, notebook_text, page_text, plain, read, secrets,
-                             stub, validate, with_function, with_source, without_cell, write)
+                             db_url, grade_id, mark_schemes, nbgrader, notebook_text, page_text, plain, read,
+                             reference_nb, release_nb, secrets, stub, validate, with_function, with_source,
+                             without_cell, write)
+from test_ps2_corpus import BUGS as PS2_BUGS
+from test_ps2_corpus import FUNCTIONS as PS2_FUNCTIONS
 
 sys.path.insert(0, str(SUBMISSIONS))
 from buggy import BUGS  # noqa: E402
 
 BUG = {b.name: b for b in BUGS}
+PS2_BUG = {b.name: b for b in PS2_BUGS}
+PS2_WRITTEN = {"softmax_regression_rule": 4, "output_pairs": 4, "backprop_chain": 4}  # docs/ps2-spec.md
 FUNCTIONS = ["sigmoid", "sigmoid_grad", "softmax", "softmax_jacobian", "one_hot", "binary_cross_entropy",
              "cross_entropy", "softmax_cross_entropy", "softmax_cross_entropy_grad", "logistic_regression_grad",
              "two_layer_forward", "two_layer_grad_x", "two_layer_grads", "num_params", "numerical_gradient",
@@ -109,11 +124,31 @@ def class_notebooks() -> dict[str, tuple[nbformat.NotebookNode, set[str]]]:
     }
 
 
-def callers(functions: set[str]) -> set[str]:
+def ps2_notebooks() -> dict[str, tuple[nbformat.NotebookNode, set[str]]]:
+    """PS2's class, {student: (the notebook submitted, the functions it gets wrong)}: bugs of every part."""
+    good = completed("ps2")
+
+    def bugs(*names):
+        nb = good
+        for name in names:
+            (fn,) = PS2_BUG[name].breaks
+            nb = with_function(nb, fn, PS2_BUG[name].source)
+        return nb, {fn for name in names for fn in PS2_BUG[name].breaks}
+
+    return {
+        "alice": (good, set()),
+        "bob": (stub("ps2"), set(PS2_FUNCTIONS)),
+        "carol": bugs("forward_no_max_shift", "output_delta_mse_without_2"),
+        "dave": bugs("standardize_own_statistics", "mlp_grads_relu_slope_one_at_zero"),
+        "erin": bugs("predict_ties_to_last", "train_without_shuffle"),
+    }
+
+
+def callers(functions: set[str], name: str = "ps1") -> set[str]:
     """The functions whose solution in the release-completed notebook calls one of `functions`
     (a student's wrong softmax also costs the points of a two_layer_forward that calls it)."""
     found = set()
-    for c in completed().cells:
+    for c in completed(name).cells:
         gid = grade_id(c) or ""
         if gid.startswith("solution_") and c.cell_type == "code":
             calls = {n.func.id for n in ast.walk(ast.parse(c.source))
@@ -128,6 +163,26 @@ LMS_NAMES = {"frank": "frank_1001_2001_ps1.ipynb", "grace": "grace_LATE_1002_200
 
 
 @dataclass
+class Graded:
+    """One more assignment of the course (PS2), autograded by nbgrader and graded by the CLI."""
+    name: str
+    functions: list
+    notebooks: dict  # student -> (notebook, functions it gets wrong)
+    cli: dict  # student -> autograder Result of the submitted notebook
+    grades: dict  # student -> {grade_id: (score, max_score, auto_score, needs_manual_grade)}
+    log: str  # what nbgrader autograde and generate_feedback logged for it
+
+    def submitted(self, root: Path, student: str) -> Path:
+        return root / "submitted" / student / self.name / f"{self.name}.ipynb"
+
+    def autograded(self, root: Path, student: str) -> Path:
+        return root / "autograded" / student / self.name / f"{self.name}.ipynb"
+
+    def feedback(self, root: Path, student: str) -> Path:
+        return root / "feedback" / student / self.name / f"{self.name}.html"
+
+
+@dataclass
 class Course:
     root: Path
     release: Path
@@ -137,7 +192,14 @@ class Course:
     export: Path  # nbgrader export's CSV
     log: str  # what nbgrader logged
     class_cli: subprocess.CompletedProcess | None  # `autograder grade submitted/ --out class/`, when it exists
+    ps2: Graded | None = None
     seconds: dict = field(default_factory=dict)
+
+    def of(self, name: str) -> Graded:
+        """PS1's fields seen as PS2's are, for the tests that check both assignments alike."""
+        if name == "ps2":
+            return self.ps2
+        return Graded("ps1", FUNCTIONS, self.notebooks, self.cli, self.grades, self.log)
 
     def submitted(self, student: str) -> Path:
         return self.root / "submitted" / student / "ps1" / "ps1.ipynb"
@@ -149,11 +211,11 @@ class Course:
         return self.root / "feedback" / student / "ps1" / "ps1.html"
 
 
-def read_gradebook(root: Path, students) -> dict:
+def read_gradebook(root: Path, students, name: str = "ps1") -> dict:
     with Gradebook(db_url(root), COURSE_ID) as gb:
         out = {}
         for student in students:
-            nb = gb.find_submission_notebook("ps1", "ps1", student)
+            nb = gb.find_submission_notebook(name, name, student)
             out[student] = {g.name: (g.score, g.max_score, g.auto_score, g.needs_manual_grade) for g in nb.grades}
         return out
 
@@ -182,26 +244,37 @@ def class_cli_exists() -> bool:
 
 
 @pytest.fixture(scope="module")
-def course(reference) -> Course:
+def ps2_reference(spawn):
+    ref = start_reference("ps2", spawn=spawn)
+    yield ref
+    ref.close()
+
+
+@pytest.fixture(scope="module")
+def course(reference, ps2_reference) -> Course:
     # not pytest's tmp_path: concurrent pytest sessions prune each other's old base folders
     root = Path(tempfile.mkdtemp(prefix="ps1-nbgrader-course-"))
     try:
-        yield build_course(root, reference)
+        yield build_course(root, reference, ps2_reference)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def build_course(root: Path, reference) -> Course:
+def build_course(root: Path, reference, ps2_reference) -> Course:
     release = root / "release"  # the committed assignments/ stays as it is
     where = f"--CourseDirectory.release_directory={release}"
     seconds, started = {}, time.monotonic()
-    nbgrader(root, "generate_assignment", "ps1", "--force", where)
+    for name in ("ps1", "ps2"):  # one after the other: the first creates the gradebook
+        nbgrader(root, "generate_assignment", name, "--force", where)
     seconds["generate_assignment"] = time.monotonic() - started
 
     notebooks = class_notebooks()
     for student, (nb, _) in notebooks.items():
         if student not in LMS_NAMES:
             write(nb, root / "submitted" / student / "ps1" / "ps1.ipynb")
+    ps2 = ps2_notebooks()
+    for student, (nb, _) in ps2.items():
+        write(nb, root / "submitted" / student / "ps2" / "ps2.ipynb")
     # the LMS download: one zip of every file, named the LMS's way
     archive = root / "downloaded" / "ps1" / "archive"
     archive.mkdir(parents=True)
@@ -217,8 +290,9 @@ def build_course(root: Path, reference) -> Course:
     started = time.monotonic()
     running = [popen(root, "nbgrader", "autograde", "ps1", where)]
     if class_cli_exists():
-        running.append(popen(root, "autograder", "grade", str(root / "submitted"), "--out", str(root / "class"),
-                             "--jobs", "1", "--no-progress"))
+        # submitted/ holds both assignments' notebooks: the CLI is told which one (nbgrader's command names it too)
+        running.append(popen(root, "autograder", "grade", str(root / "submitted"), "--assignment", "ps1",
+                             "--out", str(root / "class"), "--jobs", "1", "--no-progress"))
     try:
         cli = {student: grade(root / "submitted" / student / "ps1" / "ps1.ipynb", reference=reference)
                for student in notebooks}
@@ -232,15 +306,32 @@ def build_course(root: Path, reference) -> Course:
             if proc.poll() is None:
                 proc.kill()
 
+    # PS2 next (two heavy processes at a time): nbgrader autograde ps2 while the CLI grades the same files
+    started = time.monotonic()
+    autograde = popen(root, "nbgrader", "autograde", "ps2", where)
+    try:
+        ps2_cli = {student: grade(root / "submitted" / student / "ps2" / "ps2.ipynb", reference=ps2_reference)
+                   for student in ps2}
+        done = finish(autograde)
+    finally:
+        if autograde.poll() is None:
+            autograde.kill()
+    ps2_log = done.stdout + done.stderr
+    seconds["ps2 autograde"] = time.monotonic() - started
+
     started = time.monotonic()
     export = root / "nbgrader-grades.csv"
     steps = [popen(root, "nbgrader", "generate_feedback", "ps1", where),
-             popen(root, "nbgrader", "export", "--to", str(export))]
-    for done in map(finish, steps):
-        log += done.stdout + done.stderr
+             popen(root, "nbgrader", "generate_feedback", "ps2", where),
+             popen(root, "nbgrader", "export", "--to", str(export))]  # every assignment's rows
+    feedback1, feedback2, exported = map(finish, steps)
+    log += feedback1.stdout + feedback1.stderr + exported.stdout + exported.stderr
+    ps2_log += feedback2.stdout + feedback2.stderr
     seconds["feedback+export"] = time.monotonic() - started
     print("nbgrader steps (s):", {k: round(v, 1) for k, v in seconds.items()})
-    return Course(root, release, notebooks, cli, read_gradebook(root, notebooks), export, log, class_cli, seconds)
+    graded_ps2 = Graded("ps2", PS2_FUNCTIONS, ps2, ps2_cli, read_gradebook(root, ps2, "ps2"), ps2_log)
+    return Course(root, release, notebooks, cli, read_gradebook(root, notebooks), export, log, class_cli,
+                  graded_ps2, seconds)
 
 
 def cell_outputs(path: Path, gid: str) -> list:
@@ -256,51 +347,72 @@ def stderr_of(outputs) -> str:
 # ------------------------------------------------------------------ the scores
 
 
-def test_autograde_scores_equal_the_cli_function_by_function(course):
-    for student, (_, wrong) in course.notebooks.items():
-        result = course.cli[student]
+@pytest.mark.parametrize("name", ["ps1", "ps2"])
+def test_autograde_scores_equal_the_cli_function_by_function(course, name):
+    graded = course.of(name)
+    for student, (_, wrong) in graded.notebooks.items():
+        result = graded.cli[student]
         table = result.by_function()
-        assert list(table) == FUNCTIONS
-        nbgrader_points = {gid[len("grade_"):]: score for gid, (score, _, _, _) in course.grades[student].items()
+        assert list(table) == graded.functions
+        nbgrader_points = {gid[len("grade_"):]: score for gid, (score, _, _, _) in graded.grades[student].items()
                            if gid.startswith("grade_")}
         cli_points = {fn: earned for fn, (earned, _) in table.items()}
         assert nbgrader_points == pytest.approx(cli_points), student
-        assert {gid[len("grade_"):]: possible for gid, (_, possible, _, _) in course.grades[student].items()
+        assert {gid[len("grade_"):]: possible for gid, (_, possible, _, _) in graded.grades[student].items()
                 if gid.startswith("grade_")} == {fn: possible for fn, (_, possible) in table.items()}
-        total = sum(score for gid, (score, *_) in course.grades[student].items() if gid.startswith("grade_"))
+        total = sum(score for gid, (score, *_) in graded.grades[student].items() if gid.startswith("grade_"))
         assert total == pytest.approx(result.score), student
         # and the scores are the ones each notebook deserves
         lost = {fn for fn, (earned, possible) in table.items() if earned < possible}
-        assert wrong <= lost <= wrong | callers(wrong), student
-    assert course.cli["alice"].score == 100 and course.cli["bob"].score == 0
+        if name == "ps2":  # PS2 carries errors forward (docs/ps2-spec.md): a bug costs its own function only
+            assert lost == wrong, student
+        else:
+            assert wrong <= lost <= wrong | callers(wrong, name), student
+    assert graded.cli["alice"].score == 100 and graded.cli["bob"].score == 0
+    assert all(0 < graded.cli[s].score < 100 for s in graded.notebooks if s not in ("alice", "bob"))
 
 
-def test_both_paths_grade_the_same_code_with_the_same_seed(course):
+@pytest.mark.parametrize("name", ["ps1", "ps2"])
+def test_both_paths_grade_the_same_code_with_the_same_seed(course, name):
     """nbgrader's SandboxedGrading graded the notebook nbgrader had put right (autograded/); the CLI the one submitted."""
-    for student in course.notebooks:
-        printed = "".join(o.get("text", "") for o in cell_outputs(course.autograded(student), "grade_predict"))
+    graded, reference = course.of(name), reference_nb(name)
+    for student in graded.notebooks:
+        last = f"grade_{graded.functions[-1]}"
+        printed = "".join(o.get("text", "") for o in cell_outputs(graded.autograded(course.root, student), last))
         seeds = {int(m) for m in re.findall(r"graded with seed (\d+)", printed)}
-        assert seeds == {course.cli[student].seed}, student
-        restored = load(course.submitted(student), reference=REFERENCE_NB)
+        assert seeds == {graded.cli[student].seed}, student
+        restored = load(graded.submitted(course.root, student), reference=reference)
         # the same code (labels aside: the note added where dave's graded cell was moves the cells after it)
-        sources = [source for _, source in load(course.autograded(student), reference=REFERENCE_NB).cells]
+        sources = [source for _, source in load(graded.autograded(course.root, student), reference=reference).cells]
         assert [source for _, source in restored.cells] == sources, student
     # carol edited the locked setup cell: read as submitted, her code (and seed) would differ
     assert load(course.submitted("carol")).seed != course.cli["carol"].seed
 
 
-def test_nbgrader_export_has_every_student_with_the_cli_total(course):
-    with course.export.open(newline="") as f:
+def export_rows(path: Path, name: str) -> dict[str, dict]:
+    """nbgrader export's rows of one assignment, by student (it writes a row per assignment and student)."""
+    with path.open(newline="") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == EXPORT_COLUMNS
-    by_student = {row["student_id"]: row for row in rows}
-    assert set(by_student) == set(course.notebooks)
-    for student, row in by_student.items():
-        assert row["assignment"] == "ps1"
-        # nothing is hand-graded yet: nbgrader's score is the autograded points
-        assert float(row["score"]) == pytest.approx(course.cli[student].score), student
-        assert float(row["max_score"]) == 100 + sum(WRITTEN.values())
-    assert by_student["grace"]["timestamp"] == by_student["alice"]["timestamp"] == ""  # no timestamps given
+    mine = [row for row in rows if row["assignment"] == name]
+    assert len({row["student_id"] for row in mine}) == len(mine), name
+    return {row["student_id"]: row for row in mine}
+
+
+def test_nbgrader_export_has_every_student_with_the_cli_total(course):
+    with course.export.open(newline="") as f:
+        assert {row["assignment"] for row in csv.DictReader(f)} == {"ps1", "ps2"}
+    written = {"ps1": WRITTEN, "ps2": PS2_WRITTEN}
+    for name in ("ps1", "ps2"):
+        graded = course.of(name)
+        by_student = export_rows(course.export, name)
+        assert set(by_student) == set(course.notebooks)  # PS1's class; PS2's submitted a subset of it
+        for student, row in by_student.items():
+            # nothing is hand-graded yet: nbgrader's score is the autograded points; no submission scores 0
+            expected = graded.cli[student].score if student in graded.notebooks else 0
+            assert float(row["score"]) == pytest.approx(expected), (name, student)
+            assert float(row["max_score"]) == 100 + sum(written[name].values())
+        assert by_student["grace"]["timestamp"] == by_student["alice"]["timestamp"] == ""  # no timestamps given
 
 
 def test_the_cli_grades_the_submitted_tree_like_nbgrader(course):
@@ -316,8 +428,7 @@ def test_the_cli_grades_the_submitted_tree_like_nbgrader(course):
     ours = [rows for rows in tables.values() if rows and list(rows[0]) == EXPORT_COLUMNS]
     assert len(ours) == 1, f"one CSV with nbgrader export's columns among {sorted(tables)}"
     ours = {row["student_id"]: row for row in ours[0]}
-    with course.export.open(newline="") as f:
-        theirs = {row["student_id"]: row for row in csv.DictReader(f)}
+    theirs = export_rows(course.export, "ps1")
     assert set(ours) == set(theirs) == set(course.notebooks)
     for student in theirs:
         assert float(ours[student]["score"]) == pytest.approx(float(theirs[student]["score"])), student
@@ -450,25 +561,39 @@ def test_a_hand_grade_reaches_the_export(course):
         gb.db.commit()
     out = course.root / "after-hand-grading.csv"
     nbgrader(course.root, "export", "--to", str(out))
-    with out.open(newline="") as f:
-        alice = next(row for row in csv.DictReader(f) if row["student_id"] == "alice")
+    alice = export_rows(out, "ps1")["alice"]
     assert float(alice["score"]) == 102.5
+    assert float(export_rows(out, "ps2")["alice"]["score"]) == 100  # the other assignment's row is untouched
 
 
 # ------------------------------------------------------------------ feedback
 
 
-def test_feedback_shows_scores_and_the_call_but_no_solution_and_no_hidden_input(course):
-    hidden = secrets()
-    release = plain(notebook_text(read(RELEASE_NB)))
-    for student in course.notebooks:
-        text = plain(page_text(course.feedback(student)))
-        public = release + plain(notebook_text(read(course.submitted(student))))  # what the student had anyway
+def suite_lines(name: str) -> set[str]:
+    """The hidden tests' code: every substantial line of reference/NAME/grading/*.py, as plain text."""
+    lines = set()
+    for path in (ROOT / "reference" / name / "grading").glob("*.py"):
+        for line in path.read_text().splitlines():
+            text = plain(line).strip()
+            if len(text) >= 25 and not text.startswith("#"):
+                lines.add(text)
+    return lines
+
+
+@pytest.mark.parametrize("name", ["ps1", "ps2"])
+def test_feedback_shows_scores_and_the_call_but_no_solution_and_no_hidden_input(course, name):
+    graded = course.of(name)
+    hidden = secrets(name) | suite_lines(name)
+    release = plain(notebook_text(read(release_nb(name))))
+    for student in graded.notebooks:
+        text = plain(page_text(graded.feedback(course.root, student)))
+        public = release + plain(notebook_text(read(graded.submitted(course.root, student))))  # the student had it
         leaked = [line for line in hidden if line in text and line not in public]
         assert leaked == [], (student, leaked[:3])
-        assert 'grade_cell("softmax")' in text  # a graded cell shows the call, nothing of the tests
+        first = graded.functions[0]
+        assert f'grade_cell("{first}")' in text  # a graded cell shows the call, nothing of the tests
         assert "graded with seed" in text
-        tests = course.cli[student].tests
+        tests = graded.cli[student].tests
         shown = {plain(t.output).strip() for t in tests if t.visibility == "visible"}  # a visible check's message
         for t in tests:
             if t.visibility == "visible" or t.status == "skipped":
@@ -477,16 +602,31 @@ def test_feedback_shows_scores_and_the_call_but_no_solution_and_no_hidden_input(
                 said = plain(said).strip()
                 if len(said) > 12 and said not in public and said not in shown:
                     assert said not in text, (student, t.name, said)
-        for fn, (earned, possible) in course.cli[student].by_function().items():
+        for fn, (earned, possible) in graded.cli[student].by_function().items():
             assert f"{fn}: {earned:g} / {possible:g} points" in text, (student, fn)  # dave's sigmoid: in the note
 
 
-def test_the_leak_check_sees_solutions_where_they_are(course):
+@pytest.mark.parametrize("name", ["ps1", "ps2"])
+def test_autograded_notebooks_hold_no_solution_and_no_hidden_test(course, name):
+    """What nbgrader keeps of each student (autograded/, what a formgrader shows) holds the student's code and
+    the release's cells, and no line of the reference's solutions or of the grading suite."""
+    graded = course.of(name)
+    hidden = secrets(name) | suite_lines(name)
+    release = plain(notebook_text(read(release_nb(name))))
+    for student in graded.notebooks:
+        text = plain(nbformat.writes(read(graded.autograded(course.root, student))))
+        public = release + plain(notebook_text(read(graded.submitted(course.root, student))))
+        assert [line for line in hidden if line in text and line not in public] == [], student
+
+
+@pytest.mark.parametrize("name", ["ps1", "ps2"])
+def test_the_leak_check_sees_solutions_where_they_are(course, name):
     """alice pasted the reference's solutions: her feedback shows them (the check above is not vacuous)."""
-    hidden = secrets()
-    text = plain(page_text(course.feedback("alice")))
+    hidden = secrets(name)
+    text = plain(page_text(course.of(name).feedback(course.root, "alice")))
     shown = [line for line in hidden if line in text]
     assert len(shown) > 0.8 * len(hidden), sorted(hidden - set(shown))[:10]
+    assert len(suite_lines(name)) > 100  # the suite's lines are there to be looked for
 
 
 # ------------------------------------------------------------------ the student's side

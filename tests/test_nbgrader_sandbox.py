@@ -33,11 +33,13 @@ from nbgrader.api import Gradebook
 
 import attack_corpus
 from autograder.worker import Submission
-from nbgrader_course import (COURSE_ID, REFERENCE_NB, cell, db_url, grade_id, nbgrader, notebook_text, page_text,
-                             plain, read, secrets, stub, write)
+from autograder.assignment import names
+from nbgrader_course import (COURSE_ID, REFERENCE_NB, ROOT, cell, db_url, grade_id, nbgrader, notebook_text,
+                             page_text, plain, read, reference_nb, secrets, stub, write)
 from test_attacks import FUNCTIONS as ATTACK_FUNCTIONS
 from test_attacks import NEEDS
 
+NAMES = names(ROOT)
 CALL_TIMEOUT, BUDGET = 1.0, 4.0  # as the corpus is graded in test_attacks.py: bounded, and 0 when honest
 
 POINTS = {grade_id(c)[len("grade_"):]: c.metadata.nbgrader["points"] for c in read(REFERENCE_NB).cells
@@ -253,7 +255,7 @@ def test_a_notebook_searching_for_the_reference_shows_no_line_of_it(hostile):
     off = needs_off(hostile, "hostile_search_reference")
     if off:
         pytest.skip(f"the worker's file system is not confined on this machine: {off}")
-    hidden = secrets()
+    hidden = set().union(*(secrets(name) for name in NAMES))  # it would find every assignment's reference
     autograded = read(hostile.autograded("hostile_search_reference"))
     for where, text in {"the autograded notebook": nbformat.writes(autograded),
                         "the feedback": page_text(hostile.feedback("hostile_search_reference"))}.items():
@@ -267,7 +269,8 @@ def test_the_leak_check_would_see_the_reference():
     """The reference holds the lines the check above looks for, and the attack's glob finds it from here."""
     reference = plain(notebook_text(read(REFERENCE_NB)))
     assert len(secrets()) > 50 and all(line in reference for line in secrets())
-    assert list((REFERENCE_NB.parent.parent).glob("*/*.ipynb")) == [REFERENCE_NB]
+    found = sorted((REFERENCE_NB.parent.parent).glob("*/*.ipynb"))
+    assert found == [reference_nb(name) for name in NAMES] and REFERENCE_NB in found  # every assignment's
 
 
 def test_student_code_cannot_read_or_write_the_workspace(hostile):

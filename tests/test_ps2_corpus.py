@@ -3,7 +3,8 @@ exactly the functions it breaks (errors carried forward, as graded for real), an
 visible tests are as docs/ps2-spec.md and the notebook say.
 
 One class run (the CLI in a subprocess, two grading processes sharing a fork server) grades everything, in a
-module-scoped fixture: tests/submissions/ps2/correct/*.py and every bug of tests/submissions/ps2/buggy.py.
+module-scoped fixture: tests/submissions/ps2/correct/*.py, every bug of tests/submissions/ps2/buggy.py and the
+samples `autograder demo` shows (reference/ps2/samples/, each made whole as the demo makes it).
 """
 import ast
 import importlib.util
@@ -13,6 +14,8 @@ import sys
 
 import pytest
 
+from autograder import demo
+from autograder.assignment import get
 from autograder.result import Result
 from conftest import ROOT, SUBMISSIONS
 
@@ -38,6 +41,7 @@ FUNCTIONS = ["softmax_regression_forward", "softmax_regression_loss", "softmax_r
              "mlp_grads", "build_classifier", "evaluate", "train_classifier"]
 CORRECT = sorted((PS2 / "correct").glob("*.py"))
 IDS = [b.name for b in BUGS]
+SAMPLES = sorted((ROOT / "reference" / "ps2" / "samples").glob("*.py"))
 
 
 def defined(source: str) -> list[str]:
@@ -58,6 +62,8 @@ def graded(tmp_path_factory) -> dict[str, Result]:
     root = tmp_path_factory.mktemp("ps2corpus")
     sources = {f"correct_{p.stem}": p.read_text() for p in CORRECT}
     sources.update({b.name: build_source(b) for b in BUGS})
+    made = demo.samples(root, get("ps2", ROOT))  # the reference, the release, then each sample made whole
+    sources.update({f"sample_{path.stem}": path.read_text() for title, path in made if title.startswith("sample:")})
     for name, source in sources.items():  # a folder per student: the folder's name is the student's id
         (root / "class" / name).mkdir(parents=True)
         (root / "class" / name / "ps2.py").write_text(source)
@@ -121,3 +127,22 @@ def test_each_bug_loses_points_exactly_where_it_breaks(graded, bug):
     assert lost(result) == set(bug.breaks), failures(result)
     for name, output in failures(result):
         assert output and len(output) < 600, (name, output)  # one sentence, not a traceback
+
+
+# ------------------------------------------------------------------ the demo's samples
+
+
+def test_there_are_a_few_samples_each_redefining_only_graded_functions():
+    assert 3 <= len(SAMPLES) <= 6
+    for path in SAMPLES:
+        names = defined(path.read_text())
+        assert names and set(names) <= set(FUNCTIONS), (path.name, names)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
+def test_each_sample_loses_points_in_its_own_functions_only(graded, path):
+    """What `autograder demo` shows an instructor: a typical mistake costs points where it is, nowhere else."""
+    result = graded[f"sample_{path.stem}"]
+    assert result.load_errors == [] and result.load_failed == "" and result.grader_errors == []
+    assert lost(result) == set(defined(path.read_text())), failures(result)
+    assert 50 <= result.score < 100
