@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -41,6 +42,7 @@ PS2_REFERENCE_NB = ROOT / "reference" / "ps2" / "ps2.ipynb"
 PS2_RELEASE_NB = ROOT / "assignments" / "ps2" / "ps2.ipynb"
 # nbgrader's extra (jsonschema, of the test extra, comes with nbformat anyway)
 EXTRAS = ('nbgrader', 'nbclient', 'ipykernel')
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["name"]  # the distribution setup.sh installs
 NOBODY = 65534  # the user the sandbox drops a root grader's workers to
 
 
@@ -134,7 +136,7 @@ def test_setup_installs_the_package_s_dependencies_and_no_extras(image):
     """Exactly pyproject.toml's dependencies: every one is there (threadpoolctl, which the old hand-kept list
     lacked, too), PyTorch is the pinned release, and nbgrader's extra is not in the grading image."""
     code = ("import importlib.metadata as m, json, re\n"
-            "core = [re.match(r'[A-Za-z0-9_.-]+', r).group() for r in m.requires('ps1-autograder') if 'extra ==' not in r]\n"
+            f"core = [re.match(r'[A-Za-z0-9_.-]+', r).group() for r in m.requires({PROJECT!r}) if 'extra ==' not in r]\n"
             "def v(n):\n"
             "    try: return m.version(n)\n"
             "    except m.PackageNotFoundError: return None\n"
