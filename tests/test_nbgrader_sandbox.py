@@ -255,7 +255,9 @@ def test_a_notebook_searching_for_the_reference_shows_no_line_of_it(hostile):
     off = needs_off(hostile, "hostile_search_reference")
     if off:
         pytest.skip(f"the worker's file system is not confined on this machine: {off}")
-    hidden = set().union(*(secrets(name) for name in NAMES))  # it would find every assignment's reference
+    # it would find every assignment's reference; a line of PS2's solutions that PS1's release shows is no secret
+    public = plain(notebook_text(stub()))
+    hidden = {line for line in set().union(*(secrets(name) for name in NAMES)) if line not in public}
     autograded = read(hostile.autograded("hostile_search_reference"))
     for where, text in {"the autograded notebook": nbformat.writes(autograded),
                         "the feedback": page_text(hostile.feedback("hostile_search_reference"))}.items():
