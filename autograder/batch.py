@@ -404,6 +404,7 @@ def _job_main(reply_fd: int) -> int:
     from autograder.assignment import get
     from autograder.grade import GraderError, grade, start_reference
     from autograder.pool import Client
+    from autograder.sandbox import Settings
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the run, which then stops its jobs
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
@@ -437,8 +438,7 @@ def _job_main(reply_fd: int) -> int:
             _abandon(live)
 
     threading.Thread(target=read_tasks, daemon=True).start()
-    from autograder.sandbox import Settings
-
+    # the settings the CLI read (autograder.config), as the run sent them: this process reads no environment
     settings = Settings.from_message(config["sandbox"]) if config.get("sandbox") else None
     limits = {name: config[name] for name in ("load_timeout",) if config.get(name)}
     try:

@@ -34,7 +34,7 @@ def cmd_grade(args, console: Console) -> int:
     if len(args.submission) > 1:
         console.print("[red]autograder: grading several submissions needs --out DIR for the results.[/]")
         return 2
-    typed = config.given(args)  # set in a config file or the environment, these apply to a class only
+    typed = config.given(args)  # refused only when typed: from a config file or the environment they serve class runs
     for option, given in (("-j", "jobs" in typed), ("--shard", args.shard), ("--due", "due" in typed)):
         if given:
             console.print(f"[red]autograder: {option} grades a class: give --out DIR too.[/]")

@@ -344,9 +344,14 @@ def _argparse_type(f: dataclasses.Field):
     return read
 
 
+def default(f: dataclasses.Field) -> Any:
+    return f.default if f.default is not dataclasses.MISSING else f.default_factory()
+
+
 def flag_help(f: dataclasses.Field) -> str:
-    default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
-    shown = f" Default: {_show(default)}." if default not in (None, [], "") and "Default:" not in f.metadata["help"] else ""
+    value = default(f)
+    said = "Default:" in f.metadata["help"]
+    shown = f" Default: {_show(value)}." if value not in (None, [], "") and not said else ""
     where = f" (also {FILE_NAME}: {f.name}; ${f.metadata['env']})" if f.metadata["env"] else ""
     return (f.metadata["help"] + shown + where).replace("%", "%%")
 
@@ -401,9 +406,9 @@ def markdown() -> str:
             "| --- | --- | --- | --- | --- |"]
     for f in settings():
         meta = f.metadata
-        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        value = default(f)
         flag = f"`{_flag_forms(f)}`" if meta["flags"] else ""
-        shown = f"`{_show(default)}`" if default is not None else ""
+        shown = f"`{_show(value)}`" if value is not None else ""
         rows.append(f"| `{f.name}` | `{meta['env']}` | {flag} | {shown} | "
                     f"{meta['help'].replace('|', '/')} |")
     return "\n".join(rows)

@@ -113,7 +113,8 @@ def autograded_test(cell) -> bool:
 _shared: dict = {}
 
 
-def shared_workers(assignment, fork_server: bool, settings=None, load_timeout: float = DEFAULTS.load_timeout) -> tuple:
+def shared_workers(assignment, fork_server: bool, settings=None,
+                   load_timeout: float = DEFAULTS.load_timeout) -> tuple:
     """(the assignment's reference worker, the spawn function) for every notebook of this nbgrader run.
 
     nbgrader makes a new preprocessor for each notebook; each assignment's reference solution (trusted

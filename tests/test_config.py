@@ -118,6 +118,8 @@ def test_load_in_process_reads_only_the_mapping_it_is_given(tmp_path):
     assert (sandboxed.enabled, sandboxed.uid, sandboxed.gid) == (False, 1234, 65534)
     assert sandboxed.hide[-3:] == ["/z", "/x", "/y"] and str(ROOT / "reference") in sandboxed.hide
     assert config.load(environ={}, config_file=file, course=tmp_path).origin["sandbox"] == str(file)
+    secret = config.show(config.load(environ={"AUTOGRADER_DB_URL": "postgresql://ta:hunter2@db/grades"}))
+    assert "db_url = postgresql://ta:***@db/grades" in secret and "hunter2" not in secret
 
 
 def test_every_flag_of_the_table_reaches_the_config():
