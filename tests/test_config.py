@@ -164,7 +164,7 @@ def test_the_environment_reaches_the_workers_of_a_class_run(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "ann.py").write_bytes((SUBMISSIONS / "correct" / "base.py").read_bytes())
     proc = cli("grade", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-j", "1", "--only", "sigmoid",
-               "--no-progress", AUTOGRADER_SANDBOX="0", AUTOGRADER_CALL_TIMEOUT="9")
+               "--no-progress", AUTOGRADER_SANDBOX="0")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     data = json.loads((tmp_path / "out" / "ann" / "results.json").read_text())
     measures = data["extra_data"]["result"]["sandbox"]
