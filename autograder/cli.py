@@ -1,4 +1,4 @@
-"""The command line: `autograder grade`, `merge`, `export gradescope`, `demo`, `config --show`.
+"""The command line: `autograder grade`, `merge`, `export gradescope`, `demo`, `build`, `config --show`.
 
 The CLI builds the one Config (autograder.config: defaults < config file < environment < flags) and passes its
 values down; nothing below it reads the environment for a setting."""
@@ -172,27 +172,101 @@ def cmd_export(args, console: Console) -> int:
     return 0
 
 
+def demo_assignments(args) -> list:
+    """--assignment's, else every assignment of the course, in name order."""
+    from autograder import assignment
+
+    try:
+        name, course = args.settings.assignment, args.settings.course
+        if name:
+            return [assignment.get(name, course)]
+        course = Path(course).resolve() if course else assignment.find_course()
+        if course is None:
+            assignment.get(None, None)  # raises the sentence that says no course was found
+        return [assignment.get(name, course) for name in assignment.names(course)]
+    except assignment.AssignmentError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def cmd_demo(args, console: Console) -> int:
     from autograder import demo, report
     from autograder.grade import grade, start_reference
 
-    assignment = choose_assignment(args, None, console)
     options = grading(args.settings)
-    with tempfile.TemporaryDirectory(prefix="ag-demo-") as workdir:
-        samples = demo.samples(Path(workdir), assignment)
-        reference = start_reference(assignment, settings=options["settings"], load_timeout=options["load_timeout"])
-        try:
-            for title, path in samples:
-                console.rule(title)
-                report.terminal(grade(path, reference=reference, **options), console)
-        finally:
-            reference.close()
+    for assignment in demo_assignments(args):
+        with tempfile.TemporaryDirectory(prefix="ag-demo-") as workdir:
+            samples = demo.samples(Path(workdir), assignment)
+            reference = start_reference(assignment, settings=options["settings"], load_timeout=options["load_timeout"])
+            try:
+                for title, path in samples:
+                    console.rule(f"{assignment.name}: {title}")
+                    report.terminal(grade(path, reference=reference, **options), console)
+            finally:
+                reference.close()
     return 0
+
+
+def cmd_build(args, console: Console) -> int:
+    """Build each named assignment's notebook from its text form (every buildable one when none is named);
+    with --check, build nothing and exit 1 when a notebook is stale."""
+    from autograder import assignment, authoring
+
+    try:
+        if args.name:
+            chosen = [assignment.get(args.name, args.settings.course)]
+        else:
+            course = _course(args.settings.course)
+            chosen = [a for a in (assignment.get(n, course) for n in assignment.names(course))
+                      if authoring.text_source(a).is_file()]
+    except assignment.AssignmentError as exc:
+        raise UsageError(str(exc)) from None
+    if not chosen:
+        raise UsageError(f"no assignment of the course at {course} has a text form reference/<name>/<name>.py.")
+    failed = 0
+    for a in chosen:  # each one, so that one broken assignment does not hide the state of the others
+        try:
+            _build_one(a, args.check, console)
+        except (authoring.BuildError, _Stale) as exc:
+            console.print(f"autograder: {exc}", markup=False, style="red", soft_wrap=True)
+            failed += 1
+    return 1 if failed else 0
 
 
 def cmd_config(args, console: Console) -> int:
     print(config.show(args.settings))
     return 0
+
+
+class _Stale(Exception):
+    """--check: the notebook is not what the build would write."""
+
+
+def _course(given: str | None) -> Path:
+    from autograder import assignment
+
+    course = Path(given).resolve() if given else assignment.find_course()
+    if course is None:
+        raise assignment.AssignmentError("no course found: run this in a course folder (one with "
+                                         "reference/<name>/assignment.toml) or give --course DIR.")
+    return course
+
+
+def _build_one(a, check: bool, console: Console) -> None:
+    from autograder import authoring
+
+    notebook = a.reference.relative_to(a.course)
+    source = authoring.text_source(a).relative_to(a.course)
+    if check:
+        if not authoring.is_current(a):
+            raise _Stale(f"{notebook} is stale: it is not what {source} and the suite build; "
+                         f"run `autograder build {a.name}` and commit it.")
+        console.print(f"{notebook} is current.")
+        return
+    authoring.build(a)
+    points = authoring.suite_points(a.grading)
+    console.print(f"built {notebook} from {source}: {len(points)} graded functions, "
+                  f"{sum(points.values()):g} autograded points; next: nbgrader generate_assignment {a.name} --force",
+                  soft_wrap=True)
 
 
 class Parser(argparse.ArgumentParser):
@@ -240,9 +314,20 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--out", metavar="FILE", default="autograder.zip", help="default: autograder.zip")
     add_settings(e, "export")
     e.set_defaults(run=cmd_export)
-    d = sub.add_parser("demo", help="grade the bundled samples: the reference, the stub and typical bugs")
+    d = sub.add_parser("demo", help="grade each assignment's samples: the reference, the release and typical mistakes")
     add_settings(d, "demo")
     d.set_defaults(run=cmd_demo)
+    b = sub.add_parser("build", help="build an assignment's nbgrader source notebook reference/NAME/NAME.ipynb "
+                       "from its text form NAME.py, with each graded cell's points from the grading suite",
+                       description="Build reference/NAME/NAME.ipynb from reference/NAME/NAME.py (jupytext's "
+                       "percent format) and the points of the suite's markers, checking that the graded cells and "
+                       "the suite agree. Then `nbgrader generate_assignment NAME --force` makes the release.")
+    b.add_argument("name", nargs="?", metavar="NAME", help="the assignment (default: every assignment of the "
+                   "course that has a NAME.py)")
+    b.add_argument("--check", action="store_true", help="write nothing; exit 1 if a notebook is not what the "
+                   "build would write")
+    add_settings(b, "build")
+    b.set_defaults(run=cmd_build)
     c = sub.add_parser("config", help="show every setting: its value, where it came from, and what it does",
                        description="Print every setting's effective value, where it came from (default, the config "
                        "file, an environment variable or a flag) and its help. Takes every setting's flag, to show "

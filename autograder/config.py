@@ -140,7 +140,8 @@ class Config:
     course: str | None = setting(
         None, "The course folder. Default: the nearest folder at or above this one holding "
         "reference/<name>/assignment.toml, else the checkout the package runs from.", _optional_text,
-        env="AUTOGRADER_COURSE", flags=("--course",), metavar="DIR", commands=ASSIGNMENT_COMMANDS, paths=True)
+        env="AUTOGRADER_COURSE", flags=("--course",), metavar="DIR", commands=(*ASSIGNMENT_COMMANDS, "build"),
+        paths=True)
     assignment: str | None = setting(
         None, "The assignment (reference/NAME/ in the course; also its folder in an nbgrader tree). Default: the "
         "course's only one, else worked out from the submission's notebook name or the functions it defines.",
