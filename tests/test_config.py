@@ -159,12 +159,12 @@ def test_nbgrader_takes_the_same_settings(tmp_path):
 
 
 def test_the_environment_reaches_the_workers_of_a_class_run(tmp_path):
-    """AUTOGRADER_SANDBOX=0, read once by the CLI, goes to the job processes in their config line and from
-    there to every worker: each student's results record the sandbox as off."""
+    """AUTOGRADER_SANDBOX=0 and AUTOGRADER_ASSIGNMENT, read once by the CLI, go to the job processes in their
+    config line and from there to every worker: each student's results record the sandbox as off."""
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "ann.py").write_bytes((SUBMISSIONS / "correct" / "base.py").read_bytes())
     proc = cli("grade", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-j", "1", "--only", "sigmoid",
-               "--no-progress", AUTOGRADER_SANDBOX="0")
+               "--no-progress", AUTOGRADER_SANDBOX="0", AUTOGRADER_ASSIGNMENT="ps1")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     data = json.loads((tmp_path / "out" / "ann" / "results.json").read_text())
     measures = data["extra_data"]["result"]["sandbox"]
