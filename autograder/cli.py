@@ -1,4 +1,4 @@
-"""The command line: `autograder grade`, `merge`, `export gradescope`, `demo`, `build`, `config --show`.
+"""The command line: `autograder grade`, `merge`, `export gradescope`, `demo`, `build`, `new`, `config --show`.
 
 The CLI builds the one Config (autograder.config: defaults < config file < environment < flags) and passes its
 values down; nothing below it reads the environment for a setting."""
@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import shlex
 import sys
 import tempfile
 from pathlib import Path
@@ -269,6 +270,29 @@ def _build_one(a, check: bool, console: Console) -> None:
                   soft_wrap=True)
 
 
+def cmd_new(args, console: Console) -> int:
+    from autograder import authoring, scaffold
+
+    try:
+        made, files = scaffold.new(args.name, args.course, args.title)
+    except scaffold.ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    authoring.build(made)  # a BuildError here is a bug of the templates: let it show its traceback
+    here = Path.cwd().resolve()
+    course = os.path.relpath(made.course, here)
+    console.print(f"made the assignment {made.name} in the course {course}:", markup=False)
+    for path in [*files, made.reference]:
+        console.print(f"  {os.path.relpath(path, here)}", markup=False)
+    steps = [] if made.course == here else [f"cd {shlex.quote(course)}"]
+    steps += [f"nbgrader generate_assignment {made.name}    # the release, in assignments/{made.name}/",
+              f"autograder grade reference/{made.name}/{made.notebook}    # the reference: full marks",
+              f"autograder grade assignments/{made.name}/{made.notebook}    # the release: 0",
+              f"autograder build {made.name}    # after each edit of reference/{made.name}/{made.name}.py or grading/"]
+    console.print("next (docs/authoring.md walks from here to a real assignment):\n" +
+                  "\n".join(f"  {step}" for step in steps), markup=False, soft_wrap=True)
+    return 0
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, but a bad argument is one sentence and exit 2 (no usage block)."""
 
@@ -328,6 +352,13 @@ def parser() -> argparse.ArgumentParser:
                    "build would write")
     add_settings(b, "build")
     b.set_defaults(run=cmd_build)
+    n = sub.add_parser("new", help="start an assignment: reference/NAME/ with a notebook of one function, its "
+                       "grading suite and settings, built and ready to release (see docs/authoring.md)")
+    n.add_argument("name", metavar="NAME", help="the assignment's name: lowercase letters, digits, _ and -")
+    n.add_argument("--course", metavar="DIR", help="the course folder, created (with nbgrader_config.py, "
+                   "reference/ and assignments/) if it does not exist (default: the course at or above this folder)")
+    n.add_argument("--title", metavar="T", help="the notebook's title (default: NAME)")
+    n.set_defaults(run=cmd_new)
     c = sub.add_parser("config", help="show every setting: its value, where it came from, and what it does",
                        description="Print every setting's effective value, where it came from (default, the config "
                        "file, an environment variable or a flag) and its help. Takes every setting's flag, to show "
@@ -342,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     console = Console(highlight=False)
     try:
-        args.settings = config.load(config.given(args), config_file=args.config)
+        args.settings = config.load(config.given(args), config_file=getattr(args, "config", None))
     except config.ConfigError as exc:
         console.print(f"autograder: {exc}", markup=False, style="red", soft_wrap=True)
         return 2

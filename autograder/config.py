@@ -358,8 +358,9 @@ def flag_help(f: dataclasses.Field) -> str:
 
 
 def given(args) -> dict:
-    """The settings typed on the command line (see add_flags)."""
-    return {name: getattr(args, name) for name in NAMES if hasattr(args, name)}
+    """The settings typed on the command line (see add_flags; a command's own option of the same name, such as
+    `new --course`, counts when it is given)."""
+    return {name: getattr(args, name) for name in NAMES if getattr(args, name, None) is not None}
 
 
 # ------------------------------------------------------------------ showing the settings
