@@ -174,11 +174,13 @@ def grade_many(paths: list[str | Path], out_dir: str | Path, jobs: int | None = 
                seed: int | None = None, call_timeout: float | None = None,
                assignment=None, due: str | None = None, late_policy: str | None = None,
                carry_forward: bool = True, progress: bool = True, console=None, use_pool: bool = True,
-               summary: bool = True) -> BatchResult:
+               summary: bool = True, load_timeout: float | None = None, budget: float | None = None,
+               settings=None) -> BatchResult:
     """Grade every submission in `paths` into `out_dir` (see the module's docstring); returns what happened.
 
     `jobs` grading processes (default: the number of cores) share one fork server (`use_pool`); `shard`
-    "K/N" grades the K-th of N slices; `functions`, `seed`, `call_timeout` and `carry_forward` are passed to grade();
+    "K/N" grades the K-th of N slices; `functions`, `seed`, `call_timeout`, `load_timeout`, `budget`, `settings`
+    (the sandbox's) and `carry_forward` are passed to grade();
     `assignment`: an Assignment, its name, or None (the course's only one, else worked out from the first PATH);
     `due` (a date and time) and `late_policy` (a rule, see late.py) give each submission's lateness and penalty.
     """
@@ -219,7 +221,8 @@ def grade_many(paths: list[str | Path], out_dir: str | Path, jobs: int | None = 
             outcome = BatchResult(out_dir, entries, run=run_id, not_graded=found.not_graded,
                                   warnings=list(found.warnings))
             options = {"functions": functions, "seed": seed, "call_timeout": call_timeout,
-                       "carry_forward": carry_forward}
+                       "carry_forward": carry_forward, "load_timeout": load_timeout, "budget": budget,
+                       "sandbox": settings.to_message() if settings is not None else None}
             _grade_locked(outcome, scratch, lock_fd, assignment, options, jobs, progress, console, use_pool,
                           (deadline, policy))
         finally:
@@ -251,6 +254,7 @@ def _grade_locked(outcome: BatchResult, scratch, lock_fd, assignment, options: d
                   "out": str(out_dir),
                   "functions": sorted(functions) if functions else None, "seed": options["seed"],
                   "call_timeout": options["call_timeout"], "carry_forward": options["carry_forward"],
+                  "load_timeout": options["load_timeout"], "budget": options["budget"], "sandbox": options["sandbox"],
                   "grader": grader, "run": outcome.run,
                   "max_points": reference_points(reference),
                   "due": str(lateness[0]) if lateness[0] else None, "policy": str(lateness[1])}
@@ -400,6 +404,7 @@ def _job_main(reply_fd: int) -> int:
     from autograder.assignment import get
     from autograder.grade import GraderError, grade, start_reference
     from autograder.pool import Client
+    from autograder.sandbox import Settings
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the run, which then stops its jobs
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
@@ -433,8 +438,12 @@ def _job_main(reply_fd: int) -> int:
             _abandon(live)
 
     threading.Thread(target=read_tasks, daemon=True).start()
+    # the settings the CLI read (autograder.config), as the run sent them: this process reads no environment
+    settings = Settings.from_message(config["sandbox"]) if config.get("sandbox") else None
+    limits = {name: config[name] for name in ("load_timeout",) if config.get(name)}
     try:
-        reference = start_reference(get(config["assignment"], config["course"]), spawn=spawn)
+        reference = start_reference(get(config["assignment"], config["course"]), spawn=spawn, settings=settings,
+                                    **limits)
     except GraderError as exc:
         replies.write(json.dumps({"fatal": str(exc)}) + "\n")
         return 1
@@ -443,7 +452,8 @@ def _job_main(reply_fd: int) -> int:
     functions = set(config["functions"]) if config["functions"] else None
     due = late.parse_time(config["due"]) if config.get("due") else None
     policy = late.LatePolicy.parse(config.get("policy"))
-    options = {"seed": config["seed"], "functions": functions, "carry_forward": config["carry_forward"]}
+    options = {"seed": config["seed"], "functions": functions, "carry_forward": config["carry_forward"],
+               "settings": settings, "budget": config.get("budget"), **limits}
     if config.get("call_timeout"):
         options["call_timeout"] = config["call_timeout"]
     try:
