@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from autograder import __version__, late
+from autograder import __version__, files, late
 from autograder.discover import BatchError, Entry, NotGraded, discover, parse_shard, select_shard
 from autograder.store import (graded_of, is_graded, locked, log_event, read_events, read_results, record_late,
                               remove_stale_temporaries, write_manifest, write_submission)
@@ -282,7 +282,7 @@ def _run_jobs(todo: list[Entry], n_jobs: int, config: dict, lock_fd: int, outcom
     outcome.pool = "fork server" if pool is not None else "new interpreters"
     log_path = outcome.out_dir / BATCH_LOG
     log_start = log_path.stat().st_size if log_path.exists() else 0
-    log_fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    log_fd = files.open_append(log_path)
     queue = deque(todo)
     workers: list[_Job] = []
     selector = selectors.DefaultSelector()

@@ -35,7 +35,7 @@ def cmd_grade(args, console: Console) -> int:
             console.print(f"[red]autograder: {option} grades a class: give --out DIR too.[/]")
             return 2
     check_submission(Path(args.submission[0]))
-    from autograder import report
+    from autograder import files, report
     from autograder.grade import grade
 
     if args.classroom:
@@ -44,7 +44,7 @@ def cmd_grade(args, console: Console) -> int:
     result = grade(Path(args.submission[0]), assignment=assignment, seed=args.seed, functions=_functions(args),
                    carry_forward=not args.no_carry_forward)
     if args.results:
-        report.write_json(report.gradescope(result), args.results)
+        files.write_json(report.gradescope(result), args.results)
     report.terminal(result, console)
     if args.classroom:
         write_classroom(result)

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from rich.console import Console
@@ -61,18 +59,6 @@ def gradescope(result: Result) -> dict:
                        "max_score": result.max_score, "submission": result.submission,
                        "carry_forward": result.carry_forward},
     }
-
-
-def write_json(data: dict, path: str | Path) -> None:
-    """Atomically: a reader never sees half a file, and a killed run leaves none."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w") as f:
-        json.dump(data, f, indent=2)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def _fmt(x: float) -> str:

@@ -39,6 +39,7 @@ def test_the_zip_has_gradescope_s_layout(autograder_zip):
     for script in ("setup.sh", "run_autograder"):
         assert modes[script] & stat.S_IXUSR, f"{script} is not executable"
     assert '"torch==2.13.0"' in setup  # pinned to the release the grader runs with
+    assert stat.S_IMODE(autograder_zip.stat().st_mode) == 0o600  # it holds the hidden tests (autograder/files.py)
 
 
 def _record_setup(autograder_zip, tmp_path, env: dict) -> list[str]:
