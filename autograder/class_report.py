@@ -18,8 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from autograder import files
-from autograder.report import student_output
 from autograder.result import Result
+from autograder.view import student_view
 
 # nbgrader 0.9's CSV exporter (nbgrader/plugins/export.py, CsvExportPlugin): these columns, in this order
 NBGRADER_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
@@ -174,10 +174,10 @@ def junit_xml(graded: list[Graded], name: str = "autograder") -> str:
             ET.SubElement(props, "property", name=key, value=_xml_text(value))
         if r.load_failed:
             ET.SubElement(props, "property", name="load_failed", value=_xml_text(r.load_failed))
-        for t in r.tests:
+        for t in student_view(r).tests:
             case = ET.SubElement(suite, "testcase", classname=f"{name}.{_xml_text(g.student)}.{_xml_text(t.function)}",
                                  name=_xml_text(t.name), time="0")
-            message = _xml_text(student_output(t))
+            message = _xml_text(t.message)
             points = f"{_num(t.score)} / {_num(t.max_score)} points"
             if t.status == "failed":
                 ET.SubElement(case, "failure", message=message[:500], type="failed").text = f"{points}\n{message}"

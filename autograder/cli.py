@@ -44,8 +44,8 @@ def cmd_grade(args, console: Console) -> int:
     result = grade(Path(args.submission[0]), assignment=assignment, seed=args.seed, functions=_functions(args),
                    carry_forward=not args.no_carry_forward)
     if args.results:
-        files.write_json(report.gradescope(result), args.results)
-    report.terminal(result, console)
+        files.write_json(report.WRITERS["gradescope"](result), args.results)
+    report.WRITERS["terminal"](result, console)
     if args.classroom:
         write_classroom(result)
     if result.grader_errors:
@@ -171,7 +171,7 @@ def cmd_demo(args, console: Console) -> int:
         try:
             for title, path in samples:
                 console.rule(title)
-                report.terminal(grade(path, reference=reference), console)
+                report.WRITERS["terminal"](grade(path, reference=reference), console)
         finally:
             reference.close()
     return 0

@@ -95,7 +95,7 @@ def write_submission(out_dir: Path, entry, result, *, grader: str, run: str, max
 
     folder = out_dir / entry.folder
     folder.mkdir(parents=True, exist_ok=True)
-    data = report.gradescope(result)
+    data = report.WRITERS["gradescope"](result)
     extra = data.setdefault("extra_data", {})
     extra.update({"student": entry.student, "source": entry.label, "digest": entry.digest, "grader": grader,
                   "run": run, "graded_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
@@ -104,7 +104,7 @@ def write_submission(out_dir: Path, entry, result, *, grader: str, run: str, max
         extra["late"] = late
     if entry.nbgrader:
         extra["nbgrader"] = {**entry.nbgrader, "max_score": max_points or result.max_score}
-    files.write_text(report.feedback_markdown(result, entry.student), folder / "feedback.md")
+    files.write_text(report.WRITERS["feedback.md"](result, entry.student), folder / "feedback.md")
     files.write_json(data, folder / "results.json")
     return data
 
