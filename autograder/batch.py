@@ -457,11 +457,10 @@ def _job_main(reply_fd: int) -> int:
             entry = Entry(task["student"], Path(task["path"]), task["label"], task.get("nbgrader") or {},
                           task["digest"], task["folder"], task["timestamp"], task["flagged_late"])
             try:
-                result = grade(entry.path, reference=reference, spawn=spawn, **options)
+                result = grade(entry.path, reference=reference, spawn=spawn, label=entry.label, **options)
             except GraderError as exc:
                 replies.write(json.dumps({"failed": entry.student, "error": str(exc)}) + "\n")
                 continue
-            result.submission = entry.label
             with writing:
                 lateness = late.assess(entry.timestamp, entry.flagged_late, due, policy, result.score)
                 write_submission(out_dir, entry, result, late=lateness, grader=config["grader"], run=config["run"],
