@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch import Entry, write_submission
+from autograder.discover import Entry
+from autograder.store import write_submission
 from autograder.assignment import get
 from autograder.export import gradescope_zip
 from autograder.result import Result
