@@ -4,8 +4,8 @@ Every writer a student reads (the terminal, feedback.md, Gradescope's results.js
 the feedback nbgrader puts in a graded cell, junit.xml) renders a StudentView, never the Result itself:
 
 - a visible test: its name and its message (what went in, what was expected, what came back);
-- a hidden test: its function and whether it passed, never its name (names say things like "stable for
-  |x| up to 1e4") nor its message (which holds the inputs); a failed one says which correct functions
+- a hidden test: its function, its number among the function's hidden tests, and whether it passed; never
+  its name (names say things like "stable for |x| up to 1e4") nor its message (which holds the inputs); a failed one says which correct functions
   it was graded with (carry forward), which says nothing of its inputs;
 - a test the grader itself failed on: a sentence saying so, not the grader's own error;
 - the submission's own errors while loading (its code, its words) in full; never what it printed (which
@@ -28,7 +28,7 @@ GRADER_ERRORS = "Some tests hit an error in the grader itself, not in your code;
 
 @dataclass(frozen=True)
 class ShownTest:
-    name: str  # the test's name, or "FUNCTION (hidden test)"
+    name: str  # the test's name, or "FUNCTION: hidden test N" (numbered within its function)
     function: str
     status: str  # "passed", "failed", "skipped" or "error"
     score: float
@@ -64,15 +64,22 @@ def message(test: TestResult) -> str:
     return f"Failed. {HIDDEN_NOTE}" + (f" {carried}" if carried else "")
 
 
-def shown_test(test: TestResult) -> ShownTest:
+def shown_test(test: TestResult, number: int = 1) -> ShownTest:
+    """`number`: the test's place among its function's hidden tests (a hidden test's name)."""
     hidden = test.visibility != "visible"
-    return ShownTest(name=f"{test.function} (hidden test)" if hidden else test.name, function=test.function,
-                    status=test.status, score=test.score, max_score=test.max_score, message=message(test),
-                    hidden=hidden, carried_forward=tuple(test.carried_forward))
+    return ShownTest(name=f"{test.function}: hidden test {number}" if hidden else test.name,
+                     function=test.function, status=test.status, score=test.score, max_score=test.max_score,
+                     message=message(test), hidden=hidden, carried_forward=tuple(test.carried_forward))
 
 
 def student_view(result: Result) -> StudentView:
+    counts: dict[str, int] = {}
+    tests = []
+    for t in result.tests:
+        if t.visibility != "visible":
+            counts[t.function] = counts.get(t.function, 0) + 1
+        tests.append(shown_test(t, counts.get(t.function, 0)))
     return StudentView(submission=result.submission, seed=result.seed, score=result.score,
-                       max_score=result.max_score, tests=tuple(shown_test(t) for t in result.tests),
+                       max_score=result.max_score, tests=tuple(tests),
                        by_function=result.by_function(), load_failed=result.load_failed,
                        load_errors=tuple(result.load_errors), grader_errors=bool(result.grader_errors))

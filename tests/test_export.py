@@ -95,7 +95,7 @@ def test_classroom_mode_prints_what_the_grading_reporter_reads(tmp_path):
     assert sum(t["score"] for t in payload["tests"]) == payload["max_score"]  # NotifyClassroom sums these
     for t in payload["tests"]:
         assert set(t) == CLASSROOM_FIELDS and t["status"] == "pass"
-    assert any(t["name"] == "sigmoid (hidden test)" for t in payload["tests"])
+    assert any(t["name"] == "sigmoid: hidden test 1" for t in payload["tests"])
     assert output.read_text() == f"result={lines[0]}\n"
 
 

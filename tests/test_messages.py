@@ -169,6 +169,6 @@ def test_gradescope_keeps_the_instructor_s_detail_out_of_the_student_s_sight():
 
     data = report.gradescope(_leaky_result())
     hidden = data["tests"][1]
-    assert hidden["name"] == "softmax (hidden test)" and hidden["visibility"] == "after_published"
+    assert hidden["name"] == "softmax: hidden test 1" and hidden["visibility"] == "after_published"
     assert "73519.25" in hidden["extra_data"]["instructor_detail"]
     assert "86421" in data["tests"][2]["extra_data"]["instructor_detail"]
