@@ -171,7 +171,7 @@ def cmd_demo(args, console: Console) -> int:
         try:
             for title, path in samples:
                 console.rule(title)
-                report.WRITERS["terminal"](grade(path, reference=reference), console)
+                report.terminal(grade(path, reference=reference), console)
         finally:
             reference.close()
     return 0
