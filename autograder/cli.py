@@ -41,7 +41,7 @@ def cmd_grade(args, console: Console) -> int:
             console.print(f"[red]autograder: {option} grades a class: give --out DIR too.[/]")
             return 2
     check_submission(Path(args.submission[0]))
-    from autograder import report
+    from autograder import files, report
     from autograder.grade import grade
 
     if args.classroom:
@@ -49,8 +49,8 @@ def cmd_grade(args, console: Console) -> int:
     assignment = choose_assignment(args, Path(args.submission[0]), console)
     result = grade(Path(args.submission[0]), assignment=assignment, functions=_functions(args), **grading(settings))
     if args.results:
-        report.write_json(report.gradescope(result), args.results)
-    report.terminal(result, console)
+        files.write_json(report.WRITERS["gradescope"](result), args.results)
+    report.WRITERS["terminal"](result, console)
     if args.classroom:
         write_classroom(result)
     if result.grader_errors:

@@ -116,7 +116,7 @@ def forfeit(tests: list, source: Source) -> list:
 def grade(path: str | Path, *, assignment: Assignment | str | None = None, reference: Submission | None = None,
           seed: int | None = None, functions: set[str] | None = None, call_timeout: float = CALL_TIMEOUT,
           spawn=None, carry_forward: bool = True, load_timeout: float = LOAD_TIMEOUT, budget: float | None = None,
-          settings: sandbox.Settings | None = None) -> Result:
+          settings: sandbox.Settings | None = None, label: str | None = None) -> Result:
     """Grade the submission at `path`; a student's mistakes lower the score, they never raise.
 
     `assignment`: an Assignment or its name; by default the reference's, else worked out from the
@@ -126,6 +126,7 @@ def grade(path: str | Path, *, assignment: Assignment | str | None = None, refer
     so a mistake costs points only where it is (see autograder.carry); False grades each as it runs.
     `call_timeout`, `load_timeout`, `budget` (default: worker.SUBMISSION_BUDGET) and `settings` (the
     sandbox; default: sandbox.SETTINGS) are the settings of autograder.config, which the CLI reads.
+    `label`: the Result's `submission`, where it came from for people (default: `path`).
     """
     started = time.monotonic()
     if assignment is None and reference is not None:
@@ -139,23 +140,20 @@ def grade(path: str | Path, *, assignment: Assignment | str | None = None, refer
             failed = ""
         except LoadError as exc:
             source, failed = Source(Path(path), "unreadable", []), str(exc)
-        result = Result(submission=str(path), seed=source.seed if seed is None else seed,
-                        grader_version=__version__, carry_forward=carry_forward)
+        seed = source.seed if seed is None else seed
         own_reference = reference is None
         launcher = {"spawn": spawn} if spawn is not None else {}
         reference = reference or start_reference(assignment, settings=settings, load_timeout=load_timeout, **launcher)
         student = Submission(source.cells, call_timeout=call_timeout, load_timeout=load_timeout, budget=budget,
                              failed=failed, **launcher, **worker_options(assignment, settings))
         try:
-            plugin = run_suite(student, reference, result.seed, assignment, functions, carry_forward)
-            result.tests = forfeit(plugin.results(), source)
-            result.load_errors = student.report.errors
-            result.load_failed = student.report.failed
-            result.student_output = student.output()
-            result.sandbox = student.report.sandbox
+            plugin = run_suite(student, reference, seed, assignment, functions, carry_forward)
+            tests = forfeit(plugin.results(), source)
+            ran = {"load_errors": student.report.errors, "load_failed": student.report.failed,
+                   "student_output": student.output(), "sandbox": student.report.sandbox}  # before close()
         finally:
             student.close()
             if own_reference:
                 reference.close()
-    result.execution_time = round(time.monotonic() - started, 3)
-    return result
+    return Result(submission=label or str(path), seed=seed, tests=tests, **ran, grader_version=__version__,
+                  carry_forward=carry_forward, execution_time=round(time.monotonic() - started, 3))

@@ -39,8 +39,8 @@ from autograder import assignment as assignments
 from autograder.config import DEFAULTS, Config
 from autograder.grade import grade, start_reference
 from autograder.load import GRADED_CALL, load
-from autograder.report import student_output
 from autograder.result import Result
+from autograder.view import student_view
 
 NOTE_KEY = "autograder"  # cell metadata that marks a note this step added (never an nbgrader cell)
 
@@ -54,23 +54,24 @@ class GradingSetupError(Exception):
 
 def feedback(result: Result, function: str) -> str:
     """What a graded cell shows: visible tests by name (with what failed), hidden ones as passed or failed only."""
-    tests = [t for t in result.tests if t.function == function and t.status != "skipped"]
+    view = student_view(result)
+    tests = [t for t in view.of(function) if t.status != "skipped"]
     if not tests:
         raise GradingSetupError(f"the grading suite has no tests for {function!r}")
-    earned, possible = result.by_function()[function]
+    earned, possible = view.by_function[function]
     lines = [f"{function}: {earned:g} / {possible:g} points"]
     for t in tests:
-        if t.visibility == "visible":
+        if not t.hidden:
             mark = "passed" if t.status == "passed" else "FAILED"
-            detail = student_output(t) if t.status != "passed" else ""
+            detail = t.message if t.status != "passed" else ""
             lines.append(f"  {mark}  {t.name}" + (f"\n          {detail}" if detail else ""))
-    hidden = [t for t in tests if t.visibility != "visible"]
+    hidden = [t for t in tests if t.hidden]
     if hidden:
         passed = sum(t.status == "passed" for t in hidden)
         lines.append(f"  {function}: {passed} of {len(hidden)} hidden tests passed (hidden tests show no inputs)")
-    if result.load_failed:
-        lines.append(f"  {result.load_failed}")
-    lines.append(f"graded with seed {result.seed}")
+    if view.load_failed:
+        lines.append(f"  {view.load_failed}")
+    lines.append(f"graded with seed {view.seed}")
     return "\n".join(lines)
 
 
