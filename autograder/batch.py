@@ -109,6 +109,11 @@ def reference_points(reference: Path) -> float | None:
     return total or None
 
 
+def check_out_dir(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BatchError(f"--out {out_dir} is a file; give a folder for the results (new or from an earlier run).")
+
+
 def grade_many(paths: list[str | Path], out_dir: str | Path, jobs: int | None = None,
                shard: tuple[int, int] | str | None = None, *, functions: set[str] | None = None,
                seed: int | None = None, call_timeout: float | None = None,
@@ -131,8 +136,7 @@ def grade_many(paths: list[str | Path], out_dir: str | Path, jobs: int | None = 
     started = time.monotonic()
     console = console or Console(stderr=True, highlight=False)
     out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise BatchError(f"--out {out_dir} is a file; give a folder for the results (new or from an earlier run).")
+    check_out_dir(out_dir)
     if isinstance(shard, str):
         shard = parse_shard(shard)
     if jobs is not None and jobs < 1:

@@ -28,8 +28,6 @@ def cmd_grade(args, console: Console) -> int:
     for path in map(Path, args.submission):
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
-    if args.only:
-        args.only = check_functions(args.only, args)
     if args.out:
         return cmd_grade_many(args, console)
     if len(args.submission) > 1:
@@ -46,7 +44,10 @@ def cmd_grade(args, console: Console) -> int:
 
     if args.classroom:
         console = Console(stderr=True, highlight=False)  # stdout carries only the reporter's payload
-    assignment = choose_assignment(args, Path(args.submission[0]), console)
+    assignment = choose_assignment(args, Path(args.submission[0]))
+    if args.only:
+        args.only = check_functions(args.only, assignment)
+    say_choice(args, console)
     result = grade(Path(args.submission[0]), assignment=assignment, functions=_functions(args), **grading(settings))
     if args.results:
         files.write_json(report.WRITERS["gradescope"](result), args.results)
@@ -82,8 +83,9 @@ def grading(settings: config.Config) -> dict:
             "settings": settings.sandbox_settings()}
 
 
-def choose_assignment(args, submission: Path | None, console: Console):
-    """--assignment's, else the one the course and the submission make unambiguous (said on the terminal)."""
+def choose_assignment(args, submission: Path | None):
+    """--assignment's, else the one the course and the submission make unambiguous; how it was worked out is
+    kept in args.chosen_how for say_choice (after the other arguments are checked: a refusal is one line)."""
     from autograder import assignment
 
     name, course = args.settings.assignment, args.settings.course
@@ -94,19 +96,19 @@ def choose_assignment(args, submission: Path | None, console: Console):
     except assignment.AssignmentError as exc:
         raise UsageError(str(exc)) from None
     if len(assignment.names(chosen.course)) > 1:
-        console.print(f"[dim]autograder: grading as {chosen.name} ({how}; --assignment NAME to choose).[/]")
+        args.chosen_how = f"autograder: grading as {chosen.name} ({how}; --assignment NAME to choose)."
     return chosen
 
 
-def check_functions(text: str, args) -> list[str]:
-    """--only's names, each one the suite grades; an unknown one is named with the closest known name."""
-    wanted = [f.strip() for f in text.split(",") if f.strip()]
-    from autograder import assignment
+def say_choice(args, console: Console) -> None:
+    if getattr(args, "chosen_how", ""):
+        console.print(args.chosen_how, style="dim", markup=False, highlight=False)
 
-    try:
-        known = assignment.get(args.settings.assignment, args.settings.course).functions()
-    except assignment.AssignmentError:
-        known = []  # the assignment is worked out later, from the submission; the suite ignores unknown names
+
+def check_functions(text: str, assignment) -> list[str]:
+    """--only's names, each one the assignment grades; an unknown one is named with the closest known name."""
+    wanted = [f.strip() for f in text.split(",") if f.strip()]
+    known = assignment.functions()
     if not wanted:
         raise UsageError("--only needs at least one function name, e.g. --only sigmoid,softmax.")
     for name in wanted:
@@ -129,14 +131,37 @@ def check_submission(path: Path) -> None:
         raise UsageError(f"{path} holds no notebook (.ipynb), .py file or zip to grade.")
 
 
+def class_assignment(args, console: Console):
+    """The class's assignment; when it cannot be worked out, an input that holds nothing to grade is the
+    sentence to give (discovery's), before "say which assignment"."""
+    try:
+        return choose_assignment(args, Path(args.submission[0]))
+    except UsageError:
+        from autograder.discover import BatchError, discover
+
+        with tempfile.TemporaryDirectory(prefix="ag-check-") as scratch:
+            try:
+                discover(args.submission, Path(scratch), "")
+            except BatchError as exc:
+                raise UsageError(str(exc)) from None
+        raise
+
+
 def cmd_grade_many(args, console: Console) -> int:
-    from autograder.batch import BatchError, grade_many
+    from autograder.batch import BatchError, check_out_dir, grade_many
 
     if args.results or args.classroom:
         console.print("[red]autograder: --results and --classroom grade one submission; with --out each "
                       "student's results.json is written under DIR.[/]")
         return 2
-    chosen = choose_assignment(args, Path(args.submission[0]), console)
+    try:
+        check_out_dir(Path(args.out))
+    except BatchError as exc:
+        raise UsageError(str(exc)) from None
+    chosen = class_assignment(args, console)
+    if args.only:
+        args.only = check_functions(args.only, chosen)
+    say_choice(args, console)
     settings = args.settings
     try:
         outcome = grade_many(args.submission, args.out, jobs=settings.jobs, shard=args.shard,
@@ -168,7 +193,7 @@ def cmd_merge(args, console: Console) -> int:
 def cmd_export(args, console: Console) -> int:
     from autograder.export import gradescope_zip
 
-    path = gradescope_zip(Path(args.out), choose_assignment(args, None, console))
+    path = gradescope_zip(Path(args.out), choose_assignment(args, None))
     console.print(f"wrote {path}: upload it as the autograder of a Gradescope programming assignment.")
     return 0
 

@@ -303,7 +303,7 @@ def load(flags: Mapping[str, Any] | None = None, *, environ: Mapping[str, str] |
             values[name], origin[name] = value, str(path)
     for f in settings():
         variable = f.metadata["env"]
-        if variable and variable in environ:
+        if variable and environ.get(variable, "") != "":  # empty counts as unset (as a CI input left blank)
             values[f.name], origin[f.name] = _parsed(f, environ[variable], f"${variable}"), f"${variable}"
     for f in settings():
         if f.name in flags:
