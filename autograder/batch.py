@@ -394,7 +394,7 @@ def _job_main(reply_fd: int) -> int:
     """Grade tasks from stdin until told to quit; stdin closing without "quit" means the run is gone."""
     import logging
 
-    from autograder.grade import GraderError, grade, start_reference
+    from autograder.grade import GraderError, grade, start_reference, warm_up
     from autograder.pool import Client
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the run, which then stops its jobs
@@ -429,6 +429,7 @@ def _job_main(reply_fd: int) -> int:
             _abandon(live)
 
     threading.Thread(target=read_tasks, daemon=True).start()
+    warm_up()  # while the fork server imports: the two start-ups overlap
     try:
         reference = start_reference(Path(config["reference"]), spawn=spawn)
     except GraderError as exc:

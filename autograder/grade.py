@@ -31,8 +31,10 @@ def start_reference(path: Path = REFERENCE, *, spawn=None) -> Submission:
     if not path.exists():
         raise GraderError(f"the reference solution {path} is missing; set AUTOGRADER_REFERENCE to its path.")
     launcher = {"spawn": spawn} if spawn is not None else {}
-    # the reference serves a whole class: no per-submission time budget
-    reference = Submission(load(path).cells, label="the reference solution", budget=math.inf, **launcher)
+    # the reference serves a whole class: no per-submission time budget, and each distinct request is
+    # computed once (the reference is deterministic; see worker.Memo)
+    reference = Submission(load(path).cells, label="the reference solution", budget=math.inf, memo=True,
+                           **launcher)
     if reference.report.failed or reference.report.errors:
         problem = reference.report.failed or reference.report.errors[0]
         reference.close()
@@ -59,14 +61,27 @@ def one_thread():
     return threadpool_limits(limits=1)
 
 
+def pytest_args() -> list[str]:
+    # no:unraisableexception and no:logging: the one gc.collect()s at the end of every session, the other
+    # re-attaches log handlers for every test phase (PyTorch has dozens of loggers); neither serves grading
+    return [str(SUITE), "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:unraisableexception",
+            "-p", "no:logging", "--assert=plain",
+            "-c", os.devnull, "--rootdir", str(SUITE), "-W", "ignore::DeprecationWarning"]
+
+
+def warm_up() -> None:
+    """Collect the grading suite once without running it: its modules (and what they import, such as an
+    oracle's PyTorch, 2 to 3 s) are loaded now. A grading job calls this while the fork server is still
+    starting, so the two start-ups overlap instead of the first submission paying for it. A suite that
+    cannot be collected says so later, when the first submission is graded."""
+    with quiet():
+        pytest.main(pytest_args() + ["--collect-only"])
+
+
 def run_suite(student: Submission, reference: Submission, seed: int,
               functions: set[str] | None = None, carry_forward: bool = True) -> GradingPlugin:
     plugin = GradingPlugin(student, reference, seed, functions, carry_forward)
-    # no:unraisableexception and no:logging: the one gc.collect()s at the end of every session, the other
-    # re-attaches log handlers for every test phase (PyTorch has dozens of loggers); neither serves grading
-    args = [str(SUITE), "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:unraisableexception",
-            "-p", "no:logging", "--assert=plain",
-            "-c", os.devnull, "--rootdir", str(SUITE), "-W", "ignore::DeprecationWarning"]
+    args = pytest_args()
     with quiet() as log, one_thread():
         code = pytest.main(args, plugins=[plugin])
     if plugin.collect_errors or code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
