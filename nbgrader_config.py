@@ -3,27 +3,32 @@
 source = reference/ (instructors only), release = assignments/ (committed, for students);
 submitted/, autograded/, feedback/, downloaded/ (LMS downloads for zip_collect), the gradebook and
 the exported grades.csv live in a course workspace that git ignores: ./course by default, or wherever
-PS1_COURSE_DIR points. PS1_DB_URL overrides the gradebook's database (SQLite by default; a
-postgresql:// URL when several people grade at once).
+AUTOGRADER_WORKSPACE points. AUTOGRADER_DB_URL overrides the gradebook's database (SQLite by default; a
+postgresql:// URL when several people grade at once). One file serves every assignment of the course
+(reference/<name>/ each).
 """
+import glob
 import os
 
 c = get_config()  # noqa: F821  (nbgrader provides get_config when it loads this file)
 
 root = os.path.dirname(os.path.abspath(__file__))
-workspace = os.path.abspath(os.environ.get("PS1_COURSE_DIR", os.path.join(root, "course")))
+workspace = os.path.abspath(os.environ.get("AUTOGRADER_WORKSPACE", os.path.join(root, "course")))
 os.makedirs(workspace, exist_ok=True)  # SQLite cannot create the gradebook in a missing folder
 
 c.CourseDirectory.root = root
-c.CourseDirectory.course_id = "ps1-course"
+c.CourseDirectory.course_id = os.environ.get("AUTOGRADER_COURSE_ID", "course")
 c.CourseDirectory.source_directory = "reference"
 c.CourseDirectory.release_directory = "assignments"
 c.CourseDirectory.submitted_directory = os.path.join(workspace, "submitted")
 c.CourseDirectory.autograded_directory = os.path.join(workspace, "autograded")
 c.CourseDirectory.feedback_directory = os.path.join(workspace, "feedback")
-c.CourseDirectory.db_url = os.environ.get("PS1_DB_URL", "sqlite:///" + os.path.join(workspace, "gradebook.db"))
-# the release carries the notebook only: not the script that builds it (it holds the solutions), no caches
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "build_notebook.py"]
+c.CourseDirectory.db_url = os.environ.get("AUTOGRADER_DB_URL", "sqlite:///" + os.path.join(workspace, "gradebook.db"))
+# The release carries the notebook and its data files only: not the notebook's text form (reference/<name>/<name>.py
+# holds the solutions), the grading suite, the settings or the samples; no caches.
+_assignments = sorted(os.path.basename(os.path.dirname(p)) for p in glob.glob(os.path.join(root, "reference", "*", "assignment.toml")))
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "grading", "samples",
+                            "assignment.toml", "build_notebook.py", *(f"{name}.py" for name in _assignments)]
 
 # `nbgrader export` writes the gradebook here unless given --to FILE.
 c.ExportPlugin.to = os.path.join(workspace, "grades.csv")
@@ -59,6 +64,7 @@ c.Autograde.autograde_preprocessors = ["autograder.nbgrader_grading.SandboxedGra
                                        for step in _nbgrader_steps]
 # the workers must not see the workspace: the gradebook, every student's submission and feedback
 c.SandboxedGrading.hide = [workspace]
+c.SandboxedGrading.course = root
 # ---------------------------------------------------------------- end of the sandboxed-autograde block
 
 # ---- Late work (autograder/late.py; kept in this one block) --------------------------------------------------

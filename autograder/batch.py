@@ -83,16 +83,16 @@ def code_digest(entry: Entry, scratch: Path, reference: Path | None = None) -> s
     return h.hexdigest()
 
 
-def grader_fingerprint(reference: Path, functions: set[str] | None, seed: int | None,
+def grader_fingerprint(assignment, functions: set[str] | None, seed: int | None,
                        carry_forward: bool = True) -> str:
     """What makes two gradings of the same code comparable: the version, the suite, the reference, the options."""
-    from autograder import grade as grade_module
     from autograder.load import load
 
+    reference = assignment.reference
     h = hashlib.sha256()
     h.update(__version__.encode())
-    package = Path(grade_module.__file__).resolve().parent
-    files = sorted(Path(grade_module.SUITE).rglob("*.py")) + [package / n for n in ("plugin.py", "harness.py", "carry.py")]
+    package = Path(__file__).resolve().parent
+    files = sorted(assignment.grading.rglob("*.py")) + [package / n for n in ("plugin.py", "harness.py", "carry.py")]
     for path in files:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     h.update(load(reference).digest.encode() if reference.exists() else b"no reference")
@@ -128,7 +128,7 @@ class _Job:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "autograder.batch", "--job", str(w)],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log_fd, pass_fds=(w, lock_fd),
-            env={**os.environ, "PYTHONUNBUFFERED": "1", "AUTOGRADER_REFERENCE": config["reference"]})
+            env={**os.environ, "PYTHONUNBUFFERED": "1"})
         os.close(w)
         self.replies = r  # JSON lines from the job
         self._buffer = b""
@@ -171,14 +171,15 @@ class _Job:
 
 def grade_many(paths: list[str | Path], out_dir: str | Path, jobs: int | None = None,
                shard: tuple[int, int] | str | None = None, *, functions: set[str] | None = None,
-               seed: int | None = None, reference: str | Path | None = None, call_timeout: float | None = None,
-               assignment: str = "ps1", due: str | None = None, late_policy: str | None = None,
+               seed: int | None = None, call_timeout: float | None = None,
+               assignment=None, due: str | None = None, late_policy: str | None = None,
                carry_forward: bool = True, progress: bool = True, console=None, use_pool: bool = True,
                summary: bool = True) -> BatchResult:
     """Grade every submission in `paths` into `out_dir` (see the module's docstring); returns what happened.
 
     `jobs` grading processes (default: the number of cores) share one fork server (`use_pool`); `shard`
     "K/N" grades the K-th of N slices; `functions`, `seed`, `call_timeout` and `carry_forward` are passed to grade();
+    `assignment`: an Assignment, its name, or None (the course's only one, else worked out from the first PATH);
     `due` (a date and time) and `late_policy` (a rule, see late.py) give each submission's lateness and penalty.
     """
     from rich.console import Console
@@ -200,10 +201,10 @@ def grade_many(paths: list[str | Path], out_dir: str | Path, jobs: int | None = 
     except late.PolicyError as exc:
         raise BatchError(str(exc)) from None
     jobs = jobs or os.cpu_count() or 1
-    reference = Path(reference or grade_module.REFERENCE).resolve()
-    if not reference.exists():
-        raise grade_module.GraderError(f"the reference solution {reference} is missing; "
-                                       "set AUTOGRADER_REFERENCE to its path.")
+    assignment = grade_module.assignment_of(assignment, Path(paths[0]) if paths else None)
+    if not assignment.reference.exists():
+        raise grade_module.GraderError(f"the reference solution {assignment.reference} is missing; "
+                                       f"build it with `autograder build {assignment.name}`.")
     run_id = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     out_dir.mkdir(parents=True, exist_ok=True)
     with locked(out_dir) as lock_fd:
@@ -211,7 +212,7 @@ def grade_many(paths: list[str | Path], out_dir: str | Path, jobs: int | None = 
         scratch = out_dir / f".scratch-{run_id}"  # unpacked downloads, removed at the end (or by the next run)
         scratch.mkdir()
         try:
-            found = discover(paths, scratch, assignment)
+            found = discover(paths, scratch, assignment.name)
             entries = select_shard(found.entries, shard)
             write_manifest(out_dir, shard=shard, entries=entries, not_graded=found.not_graded,
                            warnings=found.warnings)
@@ -219,7 +220,7 @@ def grade_many(paths: list[str | Path], out_dir: str | Path, jobs: int | None = 
                                   warnings=list(found.warnings))
             options = {"functions": functions, "seed": seed, "call_timeout": call_timeout,
                        "carry_forward": carry_forward}
-            _grade_locked(outcome, scratch, lock_fd, reference, options, jobs, progress, console, use_pool,
+            _grade_locked(outcome, scratch, lock_fd, assignment, options, jobs, progress, console, use_pool,
                           (deadline, policy))
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -229,13 +230,14 @@ def grade_many(paths: list[str | Path], out_dir: str | Path, jobs: int | None = 
     return outcome
 
 
-def _grade_locked(outcome: BatchResult, scratch, lock_fd, reference, options: dict, jobs, progress,
+def _grade_locked(outcome: BatchResult, scratch, lock_fd, assignment, options: dict, jobs, progress,
                   console, use_pool, lateness) -> None:
     from autograder import class_report
 
     out_dir, entries = outcome.out_dir, outcome.entries
     functions = options["functions"]
-    grader = grader_fingerprint(reference, functions, options["seed"], options["carry_forward"])
+    reference = assignment.reference
+    grader = grader_fingerprint(assignment, functions, options["seed"], options["carry_forward"])
     for e in entries:
         e.digest = code_digest(e, scratch, reference)
     todo = []
@@ -245,7 +247,8 @@ def _grade_locked(outcome: BatchResult, scratch, lock_fd, reference, options: di
         else:
             todo.append(e)
     if todo:
-        config = {"pool": None, "zygote": None, "reference": str(reference), "out": str(out_dir),
+        config = {"pool": None, "zygote": None, "course": str(assignment.course), "assignment": assignment.name,
+                  "out": str(out_dir),
                   "functions": sorted(functions) if functions else None, "seed": options["seed"],
                   "call_timeout": options["call_timeout"], "carry_forward": options["carry_forward"],
                   "grader": grader, "run": outcome.run,
@@ -394,6 +397,7 @@ def _job_main(reply_fd: int) -> int:
     """Grade tasks from stdin until told to quit; stdin closing without "quit" means the run is gone."""
     import logging
 
+    from autograder.assignment import get
     from autograder.grade import GraderError, grade, start_reference, warm_up
     from autograder.pool import Client
 
@@ -429,9 +433,10 @@ def _job_main(reply_fd: int) -> int:
             _abandon(live)
 
     threading.Thread(target=read_tasks, daemon=True).start()
-    warm_up()  # while the fork server imports: the two start-ups overlap
     try:
-        reference = start_reference(Path(config["reference"]), spawn=spawn)
+        assignment = get(config["assignment"], config["course"])
+        warm_up(assignment)  # while the fork server imports: the two start-ups overlap
+        reference = start_reference(assignment, spawn=spawn)
     except GraderError as exc:
         replies.write(json.dumps({"fatal": str(exc)}) + "\n")
         return 1

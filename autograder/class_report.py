@@ -173,7 +173,7 @@ def _xml_text(text: str) -> str:
     return _XML_BAD.sub("\ufffd", text or "")
 
 
-def junit_xml(graded: list[Graded], name: str = "ps1") -> str:
+def junit_xml(graded: list[Graded], name: str = "autograder") -> str:
     """One <testsuite> per student, one <testcase> per test (for CI test reports, which instructors read).
 
     Messages are the ones a student may read (a hidden test's inputs are not shown); the instructor's

@@ -24,7 +24,7 @@ def cmd_grade(args, console: Console) -> int:
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
     if args.only:
-        args.only = check_functions(args.only)
+        args.only = check_functions(args.only, args)
     if args.out:
         return cmd_grade_many(args, console)
     if len(args.submission) > 1:
@@ -40,7 +40,8 @@ def cmd_grade(args, console: Console) -> int:
 
     if args.classroom:
         console = Console(stderr=True, highlight=False)  # stdout carries only the reporter's payload
-    result = grade(Path(args.submission[0]), seed=args.seed, functions=_functions(args),
+    assignment = choose_assignment(args, Path(args.submission[0]), console)
+    result = grade(Path(args.submission[0]), assignment=assignment, seed=args.seed, functions=_functions(args),
                    carry_forward=not args.no_carry_forward)
     if args.results:
         report.write_json(report.gradescope(result), args.results)
@@ -69,29 +70,30 @@ def _functions(args) -> set[str] | None:
     return set(args.only) if getattr(args, "only", None) else None
 
 
-def known_functions() -> list[str]:
-    """The graded functions, in the notebook's order: the reference's graded cells, grade_<function>."""
-    import json
+def choose_assignment(args, submission: Path | None, console: Console):
+    """--assignment's, else the one the course and the submission make unambiguous (said on the terminal)."""
+    from autograder import assignment
 
-    reference = Path(os.environ.get("AUTOGRADER_REFERENCE", Path(__file__).resolve().parent.parent / "reference"
-                                    / "ps1" / "ps1.ipynb"))  # as grade.REFERENCE, without importing grade
     try:
-        nb = json.loads(reference.read_text())
-    except (OSError, ValueError):
-        return []
-    names = []
-    for cell in nb.get("cells", []):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        gid = meta.get("grade_id", "")
-        if meta.get("grade") and gid.startswith("grade_") and float(meta.get("points") or 0) > 0:
-            names.append(gid[len("grade_"):])
-    return names
+        if args.assignment or submission is None:
+            return assignment.get(args.assignment, args.course)
+        chosen, how = assignment.for_submission(submission, args.course)
+    except assignment.AssignmentError as exc:
+        raise UsageError(str(exc)) from None
+    if len(assignment.names(chosen.course)) > 1:
+        console.print(f"[dim]autograder: grading as {chosen.name} ({how}; --assignment NAME to choose).[/]")
+    return chosen
 
 
-def check_functions(text: str) -> list[str]:
+def check_functions(text: str, args) -> list[str]:
     """--only's names, each one the suite grades; an unknown one is named with the closest known name."""
     wanted = [f.strip() for f in text.split(",") if f.strip()]
-    known = known_functions()
+    from autograder import assignment
+
+    try:
+        known = assignment.get(args.assignment, args.course).functions()
+    except assignment.AssignmentError:
+        known = []  # the assignment is worked out later, from the submission; the suite ignores unknown names
     if not wanted:
         raise UsageError("--only needs at least one function name, e.g. --only sigmoid,softmax.")
     for name in wanted:
@@ -121,10 +123,11 @@ def cmd_grade_many(args, console: Console) -> int:
         console.print("[red]autograder: --results and --classroom grade one submission; with --out each "
                       "student's results.json is written under DIR.[/]")
         return 2
+    chosen = choose_assignment(args, Path(args.submission[0]), console)
     try:
         outcome = grade_many(args.submission, args.out, jobs=args.jobs, shard=args.shard, seed=args.seed,
                              functions=_functions(args), progress=not args.no_progress,
-                             console=console, use_pool=not args.no_pool, assignment=args.assignment,
+                             console=console, use_pool=not args.no_pool, assignment=chosen,
                              due=args.due, late_policy=args.late_policy,
                              carry_forward=not args.no_carry_forward)
     except BatchError as exc:
@@ -152,23 +155,25 @@ def cmd_merge(args, console: Console) -> int:
 def cmd_export(args, console: Console) -> int:
     from autograder.export import gradescope_zip
 
-    path = gradescope_zip(Path(args.out))
+    path = gradescope_zip(Path(args.out), choose_assignment(args, None, console))
     console.print(f"wrote {path}: upload it as the autograder of a Gradescope programming assignment.")
     return 0
 
 
 def cmd_demo(args, console: Console) -> int:
     from autograder import demo, report
-    from autograder.grade import ROOT, grade, start_reference
+    from autograder.grade import grade, start_reference
 
-    reference = start_reference()
-    try:
-        with tempfile.TemporaryDirectory(prefix="ag-demo-") as workdir:
-            for path in demo.samples(Path(workdir)):
-                console.rule(path.name if path.parent == Path(workdir) else str(path.relative_to(ROOT)))
+    assignment = choose_assignment(args, None, console)
+    with tempfile.TemporaryDirectory(prefix="ag-demo-") as workdir:
+        samples = demo.samples(Path(workdir), assignment)
+        reference = start_reference(assignment)
+        try:
+            for title, path in samples:
+                console.rule(title)
                 report.terminal(grade(path, reference=reference), console)
-    finally:
-        reference.close()
+        finally:
+            reference.close()
     return 0
 
 
@@ -189,8 +194,16 @@ def positive_int(text: str) -> int:
     return value
 
 
+def add_assignment(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--assignment", metavar="NAME", help="the assignment (reference/NAME/ in the course; also its "
+                   "folder in an nbgrader tree). Default: the course's only one, else worked out from the "
+                   "submission's notebook name or the functions it defines")
+    p.add_argument("--course", metavar="DIR", help="the course folder (default: the nearest folder at or above "
+                   "this one holding reference/<name>/assignment.toml, else the checkout the package runs from)")
+
+
 def parser() -> argparse.ArgumentParser:
-    p = Parser(prog="autograder", description="Grade PS1 'Sigmoid & Softmax' submissions.")
+    p = Parser(prog="autograder", description="Grade the assignments of a deep-learning course.")
     p.add_argument("--version", action="version", version=f"autograder {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     g = sub.add_parser("grade", help="grade one submission (.ipynb, .py, a folder or a zip holding one), "
@@ -209,7 +222,7 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--classroom", action="store_true", help="print the result GitHub Classroom's grading "
                    "reporter reads (base64 JSON; also the step output `result` under GitHub Actions)")
     g.add_argument("--only", metavar="FN,...", help="grade only these functions (a quicker, partial grade)")
-    g.add_argument("--assignment", default="ps1", help="the assignment's folder in an nbgrader tree (default ps1)")
+    add_assignment(g)
     g.add_argument("--due", metavar="WHEN", default=os.environ.get("AUTOGRADER_DUE") or None,
                    help="the due date, e.g. 2026-12-01T23:59:00+00:00 (no zone: UTC); lateness comes from "
                    "nbgrader's timestamp.txt or the LMS's _LATE_ flag (default: $AUTOGRADER_DUE)")
@@ -232,8 +245,10 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="write a package for another grading platform")
     e.add_argument("platform", choices=["gradescope"])
     e.add_argument("--out", metavar="FILE", default="autograder.zip", help="default: autograder.zip")
+    add_assignment(e)
     e.set_defaults(run=cmd_export)
     d = sub.add_parser("demo", help="grade the bundled samples: the reference, the stub and typical bugs")
+    add_assignment(d)
     d.set_defaults(run=cmd_demo)
     return p
 

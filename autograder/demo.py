@@ -1,34 +1,32 @@
-"""`autograder demo`: grade the samples bundled with a checkout and print their tables.
+"""`autograder demo`: grade an assignment's samples and print their tables.
 
-The reference scores 100, the released stub 0, and each typical bug loses points where it breaks.
-The bugs are entries of the project's own corpus (tests/submissions/buggy.py), each written out as
-a complete submission: the corpus's correct base with one function replaced.
+The reference scores full marks, the released notebook 0, and each sample in the assignment's
+`samples/` folder (reference/NAME/samples/*.py) loses points where its mistake is. A sample holds only
+the mistaken definitions: the graded submission is the reference's solution cells followed by them,
+so a sample stays a few lines long and in step with the reference.
 """
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "tests" / "submissions"
-TYPICAL_BUGS = ["softmax_no_max_shift", "sigmoid_grad_of_output", "grad_x_W2_not_transposed",
-                "numgrad_forward_difference", "train_full_batch"]
+import nbformat
 
 
-def _corpus():
-    spec = importlib.util.spec_from_file_location("ps1_buggy_corpus", CORPUS / "buggy.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def solution_code(reference: Path) -> str:
+    """The reference's top-level imports, then the code of its solution cells (nbgrader's "solution": true)."""
+    code = [c for c in nbformat.read(str(reference), as_version=4).cells if c.cell_type == "code"]
+    imports = dict.fromkeys(line for c in code for line in c.source.splitlines()
+                            if line.startswith(("import ", "from ")))
+    solutions = [c.source for c in code if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+    return "\n".join(imports) + "\n\n\n" + "\n\n\n".join(solutions)
 
 
-def samples(workdir: Path) -> list[Path]:
-    """The reference, the stub, and the typical bugs written into `workdir`."""
-    paths = [ROOT / "reference" / "ps1" / "ps1.ipynb", ROOT / "assignments" / "ps1" / "ps1.ipynb"]
-    corpus = _corpus()
-    bugs = {bug.name: bug for bug in corpus.BUGS}
-    for name in TYPICAL_BUGS:
-        path = workdir / f"{name}.py"
-        path.write_text(corpus.build_source(bugs[name]))
-        paths.append(path)
-    return paths
+def samples(workdir: Path, assignment) -> list[tuple[str, Path]]:
+    """(title, path) for the reference, the release and each sample written out whole into `workdir`."""
+    found = [("the reference solution", assignment.reference), ("the released notebook", assignment.release)]
+    solutions = solution_code(assignment.reference)
+    for sample in sorted((assignment.folder / "samples").glob("*.py")):
+        path = workdir / sample.name
+        path.write_text(f"{solutions}\n\n# --- the sample's own definitions\n{sample.read_text()}")
+        found.append((f"sample: {sample.stem}", path))
+    return found

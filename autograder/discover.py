@@ -1,7 +1,7 @@
 """Find every student's submission in what an instructor hands over, and say why for anything not graded.
 
 Inputs: a folder with one submission per student (a notebook, a .py file, a zip or a sub-folder each;
-LMS names such as Canvas's `login_LATE_123_456_ps1.ipynb` or Moodle's `Name_123_assignsubmission_file_`
+LMS names such as Canvas's `login_LATE_123_456_hw1.ipynb` or Moodle's `Name_123_assignsubmission_file_`
 give the student's id), nbgrader's `submitted/<student>/<assignment>/` tree (or the course folder above
 it), a Gradescope "Export Submissions" folder, or a zip of any of these, as an LMS bulk download gives it.
 
@@ -40,7 +40,7 @@ class Entry:
 
     student: str  # the id as given, NFC
     path: Path  # what grade() reads: a file or a folder
-    label: str  # where it came from, for people ("bulk.zip:alice/ps1.ipynb")
+    label: str  # where it came from, for people ("bulk.zip:alice/hw1.ipynb")
     nbgrader: dict = field(default_factory=dict)  # {"assignment", "timestamp"} for a submitted/ tree
     digest: str = ""
     folder: str = ""  # its results folder under OUT (folder_name), set by discover()
@@ -74,7 +74,7 @@ _CANVAS = re.compile(r"^(?P<login>(?:[^\W_]|-)+?)(?P<late>_LATE)?_(?P<uid>\d+)_(
 _MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_[a-z]+_?$")
 _BLACKBOARD = re.compile(r"^.+?_(?P<user>[^_]+)_attempt_\d{4}(?:-\d{2}){5}(?:_(?P<file>.+))?$")
 _COPY = re.compile(r"^(?P<base>.+?) \((?P<n>\d+)\)$")  # a browser's "alice (1).ipynb"
-_LMS_COPY = re.compile(r"^(?P<base>.+?)-(?P<n>\d+)$")  # Canvas's re-upload "ps1-1.ipynb"
+_LMS_COPY = re.compile(r"^(?P<base>.+?)-(?P<n>\d+)$")  # Canvas's re-upload "hw1-1.ipynb"
 
 
 def nfc(name: str) -> str:
@@ -241,7 +241,7 @@ def _extract(path: Path, into: Path) -> Path:
 # ------------------------------------------------------------------ discovery
 
 
-def discover(paths: list[str | Path], scratch: Path, assignment: str = "ps1") -> Found:
+def discover(paths: list[str | Path], scratch: Path, assignment: str) -> Found:
     """Every student's submission in `paths`, sorted by id, each with its results folder; and the rest."""
     found = Found([])
     for n, raw in enumerate(paths):

@@ -6,12 +6,13 @@ copies run_autograder to /autograder/run_autograder and, for each submission, ru
 student's files in /autograder/submission; it reads /autograder/results/results.json.
 
 What the zip holds and does:
-- the package (autograder/, pyproject.toml, README.md) and the reference notebook (reference/ps1/ps1.ipynb);
-- setup.sh: a virtual environment in /opt/ps1-autograder; PyTorch pinned to the version this grader runs with,
+- the package (autograder/, pyproject.toml, README.md) and the assignment's instructor folder as a one-assignment
+  course (reference/NAME/: the reference notebook, assignment.toml, the grading suite, the data files);
+- setup.sh: a virtual environment in /opt/autograder; PyTorch pinned to the version this grader runs with,
   from PyTorch's CPU index; then the package, whose dependencies pip takes from pyproject.toml (the one list:
   no second requirements file to forget a module in). The extras (nbgrader for the nbgrader workflow, the
-  project's test tools) stay out of the image. Then the grading suite in the venv's site-packages and all of
-  /autograder/source (the reference, the zip's copy of the suite) are made readable by root only: the
+  project's test tools) stay out of the image. Then all of /autograder/source (the reference, the grading
+  suite) is made readable by root only: the
   sandbox runs each worker as an unprivileged user (uid 65534) when the grader is root, so even where the
   kernel refuses the sandbox its mount namespace, the student's code cannot read them;
 - run_autograder: grades /autograder/submission into /autograder/results/results.json with the sandbox, which
@@ -26,13 +27,14 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
+import shlex
 import stat
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(__file__).resolve().parent
-VENV = "/opt/ps1-autograder"
+VENV = "/opt/autograder"
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
 
 SETUP_SH = """#!/usr/bin/env bash
@@ -57,9 +59,8 @@ PIP=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
 
 # The hidden tests and the reference solution: root only. The workers (uid 65534) need the package's
 # other modules, Python, NumPy and PyTorch, which stay readable.
+chmod -R go-rwx "$SOURCE"
 # -I: the venv's own copy, never ./autograder (Gradescope runs this script in /autograder/source)
-SITE="$("$VENV/bin/python" -I -c 'import autograder, os; print(os.path.dirname(autograder.__file__))')"
-chmod -R go-rwx "$SITE/suites" "$SOURCE"
 "$VENV/bin/python" -I -c 'import torch, autograder.cli, autograder.grade; print("autograder ready: torch", torch.__version__)'
 """
 
@@ -69,13 +70,13 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 set -uo pipefail
 ROOT="${{AUTOGRADER_GRADESCOPE_ROOT:-/autograder}}"
 PYTHON="${{AUTOGRADER_PYTHON:-${{AUTOGRADER_VENV:-{venv}}}/bin/python}}"
-export AUTOGRADER_REFERENCE="${{AUTOGRADER_REFERENCE:-$ROOT/source/reference/ps1/ps1.ipynb}}"
 # the workers see an empty folder where the zip's files are (the reference, a copy of the suite)
 export AUTOGRADER_HIDE="$ROOT/source${{AUTOGRADER_HIDE:+:$AUTOGRADER_HIDE}}"
 mkdir -p "$ROOT/results"
 cd "$ROOT"
 rm -f "$ROOT/results/results.json"
-"$PYTHON" -m autograder grade "$ROOT/submission" --results "$ROOT/results/results.json"
+"$PYTHON" -m autograder grade "$ROOT/submission" --results "$ROOT/results/results.json" \
+    --course "$ROOT/source" --assignment {assignment}
 status=$?
 # a submission that loses points is not an error of the autograder: 0 once results.json is written
 if [ -s "$ROOT/results/results.json" ]; then
@@ -84,14 +85,14 @@ fi
 exit "$status"
 """
 
-README = """This is the autograder for PS1 "Sigmoid & Softmax", made by `autograder export gradescope`.
+README = """This is the autograder for {title}, made by `autograder export gradescope`.
 Upload this zip as the autograder of a Gradescope programming assignment (Ubuntu base image).
-Students submit their notebook (ps1.ipynb) or a .py file. Each test's points and visibility come from
+Students submit their notebook ({notebook}) or a .py file. Each test's points and visibility come from
 the grading suite; hidden tests are shown "after published", without their inputs.
 Try it on a Linux machine, as root (setup.sh locks files to root; the sandbox needs root for its user):
 unzip into ROOT/source, put a submission in ROOT/submission, then
-    AUTOGRADER_VENV=/tmp/ps1-venv bash ROOT/source/setup.sh
-    AUTOGRADER_VENV=/tmp/ps1-venv AUTOGRADER_GRADESCOPE_ROOT=ROOT bash ROOT/source/run_autograder
+    AUTOGRADER_VENV=/tmp/autograder-venv bash ROOT/source/setup.sh
+    AUTOGRADER_VENV=/tmp/autograder-venv AUTOGRADER_GRADESCOPE_ROOT=ROOT bash ROOT/source/run_autograder
 (AUTOGRADER_TORCH_INDEX= takes PyTorch from pip's default index instead of PyTorch's CPU index.)
 """
 
@@ -109,10 +110,15 @@ def _package_files() -> list[tuple[Path, str]]:
         rel = path.relative_to(ROOT)
         if path.is_file() and "__pycache__" not in rel.parts and path.suffix in (".py", ".json", ".txt", ".toml"):
             files.append((path, rel.as_posix()))
-    reference = ROOT / "reference" / "ps1" / "ps1.ipynb"
-    if reference.exists():
-        files.append((reference, "reference/ps1/ps1.ipynb"))
     return files
+
+
+def _assignment_files(assignment) -> list[tuple[Path, str]]:
+    """The assignment's instructor folder as the image's course: what grading reads, nothing else."""
+    wanted = [assignment.reference, assignment.folder / "assignment.toml",
+              *(assignment.folder / name for name in assignment.files),
+              *sorted(p for p in assignment.grading.rglob("*.py") if "__pycache__" not in p.parts)]
+    return [(path, path.relative_to(assignment.course).as_posix()) for path in wanted]
 
 
 def _add(zf: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) -> None:
@@ -123,17 +129,18 @@ def _add(zf: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) 
     zf.writestr(info, data)
 
 
-def gradescope_zip(out: Path) -> Path:
-    """Write Gradescope's autograder.zip to `out`; returns its path."""
+def gradescope_zip(out: Path, assignment) -> Path:
+    """Write Gradescope's autograder.zip for `assignment` to `out`; returns its path."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     with zipfile.ZipFile(tmp, "w") as zf:
         setup = SETUP_SH.format(venv=VENV, torch=torch_version(), torch_index=TORCH_INDEX)
         _add(zf, "setup.sh", setup.encode(), executable=True)
-        _add(zf, "run_autograder", RUN_AUTOGRADER.format(venv=VENV).encode(), executable=True)
-        _add(zf, "README.txt", README.encode())
-        for path, name in _package_files():
+        run = RUN_AUTOGRADER.format(venv=VENV, assignment=shlex.quote(assignment.name))
+        _add(zf, "run_autograder", run.encode(), executable=True)
+        _add(zf, "README.txt", README.format(title=assignment.title, notebook=assignment.notebook).encode())
+        for path, name in _package_files() + _assignment_files(assignment):
             _add(zf, name, path.read_bytes())
     os.replace(tmp, out)
     return out

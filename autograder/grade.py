@@ -1,6 +1,7 @@
-"""Grade one submission: load it, start its worker, run the grading suite, collect a Result."""
+"""Grade one submission: load it, start its worker, run its assignment's grading suite, collect a Result."""
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import tempfile
@@ -11,30 +12,52 @@ from pathlib import Path
 
 import pytest
 
-from autograder import __version__
+from autograder import __version__, sandbox
+from autograder.assignment import Assignment, AssignmentError, for_submission, get
 from autograder.load import LoadError, Source, load
-from autograder.plugin import GradingPlugin
+from autograder.plugin import GradingPlugin, SuiteImport
 from autograder.result import Result
 from autograder.worker import CALL_TIMEOUT, Submission
-
-ROOT = Path(__file__).resolve().parent.parent
-SUITE = Path(__file__).resolve().parent / "suites" / "ps1"
-REFERENCE = Path(os.environ.get("AUTOGRADER_REFERENCE", ROOT / "reference" / "ps1" / "ps1.ipynb"))
 
 
 class GraderError(Exception):
     """The grader itself could not grade (no reference, a broken suite): not the student's fault."""
 
 
-def start_reference(path: Path = REFERENCE, *, spawn=None) -> Submission:
-    """The reference solution in its own worker; `spawn` starts the process (see worker.spawn_process, pool)."""
+def assignment_of(assignment: Assignment | str | None, path: Path | None = None) -> Assignment:
+    """An Assignment, a name, or None (worked out from the submission at `path`; see for_submission)."""
+    if isinstance(assignment, Assignment):
+        return assignment
+    try:
+        if assignment is None and path is not None:
+            return for_submission(path)[0]
+        return get(assignment)
+    except AssignmentError as exc:
+        raise GraderError(str(exc)) from None
+
+
+def worker_options(assignment: Assignment) -> dict:
+    """What every worker of this assignment gets: its harness and data files, and a sandbox that hides
+    the course's instructor folders (wherever the course is) on top of the defaults."""
+    settings = sandbox.SETTINGS
+    settings = dataclasses.replace(settings, hide=[*settings.hide, *assignment.hidden()])
+    return {"setup": assignment.worker_setup(), "settings": settings}
+
+
+def start_reference(assignment: Assignment | str | None = None, *, spawn=None) -> Submission:
+    """The assignment's reference solution in its own worker; `spawn` starts the process (see
+    worker.spawn_process, pool). The Submission remembers its assignment (grade() uses it by default)."""
+    assignment = assignment_of(assignment)
+    path = assignment.reference
     if not path.exists():
-        raise GraderError(f"the reference solution {path} is missing; set AUTOGRADER_REFERENCE to its path.")
+        raise GraderError(f"the reference solution {path} is missing; build it with "
+                          f"`autograder build {assignment.name}`.")
     launcher = {"spawn": spawn} if spawn is not None else {}
     # the reference serves a whole class: no per-submission time budget, and each distinct request is
-    # computed once (the reference is deterministic; see worker.Memo)
+    # computed once (see worker.Memo)
     reference = Submission(load(path).cells, label="the reference solution", budget=math.inf, memo=True,
-                           **launcher)
+                           **launcher, **worker_options(assignment))
+    reference.assignment = assignment
     if reference.report.failed or reference.report.errors:
         problem = reference.report.failed or reference.report.errors[0]
         reference.close()
@@ -61,29 +84,30 @@ def one_thread():
     return threadpool_limits(limits=1)
 
 
-def pytest_args() -> list[str]:
+def pytest_args(assignment: Assignment) -> list[str]:
+    suite = str(assignment.grading)
     # no:unraisableexception and no:logging: the one gc.collect()s at the end of every session, the other
     # re-attaches log handlers for every test phase (PyTorch has dozens of loggers); neither serves grading
-    return [str(SUITE), "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:unraisableexception",
+    return [suite, "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:unraisableexception",
             "-p", "no:logging", "--assert=plain",
-            "-c", os.devnull, "--rootdir", str(SUITE), "-W", "ignore::DeprecationWarning"]
+            "-c", os.devnull, "--rootdir", suite, "-W", "ignore::DeprecationWarning"]
 
 
-def warm_up() -> None:
+def warm_up(assignment: Assignment) -> None:
     """Collect the grading suite once without running it: its modules (and what they import, such as an
     oracle's PyTorch, 2 to 3 s) are loaded now. A grading job calls this while the fork server is still
     starting, so the two start-ups overlap instead of the first submission paying for it. A suite that
     cannot be collected says so later, when the first submission is graded."""
     with quiet():
-        pytest.main(pytest_args() + ["--collect-only"])
+        pytest.main(pytest_args(assignment) + ["--collect-only"], plugins=[SuiteImport(assignment)])
 
 
-def run_suite(student: Submission, reference: Submission, seed: int,
+def run_suite(student: Submission, reference: Submission, seed: int, assignment: Assignment,
               functions: set[str] | None = None, carry_forward: bool = True) -> GradingPlugin:
     plugin = GradingPlugin(student, reference, seed, functions, carry_forward)
-    args = pytest_args()
+    args = pytest_args(assignment)
     with quiet() as log, one_thread():
-        code = pytest.main(args, plugins=[plugin])
+        code = pytest.main(args, plugins=[plugin, SuiteImport(assignment)])
     if plugin.collect_errors or code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         detail = "; ".join(plugin.collect_errors) or log.getvalue()[-2000:]
         raise GraderError(f"the grading suite could not run (pytest exit {int(code)}): {detail}")
@@ -101,20 +125,26 @@ def forfeit(tests: list, source: Source) -> list:
     return tests
 
 
-def grade(path: str | Path, *, reference: Submission | None = None, seed: int | None = None,
-          functions: set[str] | None = None, call_timeout: float = CALL_TIMEOUT, spawn=None,
-          carry_forward: bool = True) -> Result:
+def grade(path: str | Path, *, assignment: Assignment | str | None = None, reference: Submission | None = None,
+          seed: int | None = None, functions: set[str] | None = None, call_timeout: float = CALL_TIMEOUT,
+          spawn=None, carry_forward: bool = True) -> Result:
     """Grade the submission at `path`; a student's mistakes lower the score, they never raise.
 
+    `assignment`: an Assignment or its name; by default the reference's, else worked out from the
+    submission (the course's only assignment, the notebook's name, the functions it defines).
     `spawn` starts the worker processes (default: a new interpreter each; pool.ForkServer forks them).
     `carry_forward`: grade each function with correct versions of the other graded functions it calls,
     so a mistake costs points only where it is (see autograder.carry); False grades each as it runs.
     """
     started = time.monotonic()
+    if assignment is None and reference is not None:
+        assignment = getattr(reference, "assignment", None)
+    assignment = assignment_of(assignment, Path(path))
+    known = assignment.reference if assignment.reference.exists() else None
     with tempfile.TemporaryDirectory(prefix="ag-unzip-") as unpacked:
         try:
             # a notebook is put right against the reference as nbgrader's autograde does (locked cells)
-            source = load(path, workdir=Path(unpacked), reference=REFERENCE if REFERENCE.exists() else None)
+            source = load(path, workdir=Path(unpacked), reference=known)
             failed = ""
         except LoadError as exc:
             source, failed = Source(Path(path), "unreadable", []), str(exc)
@@ -122,10 +152,11 @@ def grade(path: str | Path, *, reference: Submission | None = None, seed: int | 
                         grader_version=__version__, carry_forward=carry_forward)
         own_reference = reference is None
         launcher = {"spawn": spawn} if spawn is not None else {}
-        reference = reference or start_reference(**launcher)
-        student = Submission(source.cells, call_timeout=call_timeout, failed=failed, **launcher)
+        reference = reference or start_reference(assignment, **launcher)
+        student = Submission(source.cells, call_timeout=call_timeout, failed=failed, **launcher,
+                             **worker_options(assignment))
         try:
-            plugin = run_suite(student, reference, result.seed, functions, carry_forward)
+            plugin = run_suite(student, reference, result.seed, assignment, functions, carry_forward)
             result.tests = forfeit(plugin.results(), source)
             result.load_errors = student.report.errors
             result.load_failed = student.report.failed

@@ -297,14 +297,17 @@ def unzip(path: Path, into: Path) -> Path:
     return into
 
 
-def load(path: str | Path, *, name_hint: str | None = "ps1", workdir: Path | None = None,
+def load(path: str | Path, *, name_hint: str | None = None, workdir: Path | None = None,
          reference: str | Path | None = None) -> Source:
     """Read a submission; raises LoadError with a sentence for the student when it cannot.
 
     `reference`: the instructor's nbgrader source notebook; a notebook submission is then put right
     against it as nbgrader's autograde does (see restore_cells). Ignored for a .py submission.
+    `name_hint`: in a folder or zip, prefer the file of this name (default: the reference's).
     """
     path = Path(path)
+    if name_hint is None and reference is not None:
+        name_hint = Path(reference).stem
     if not path.exists():
         raise FileNotFoundError(f"no such file or folder: {path}")
     if path.suffix == ".zip":

@@ -36,7 +36,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Float, List, Unicode
 
 from autograder import sandbox, worker
-from autograder.grade import REFERENCE, grade, start_reference
+from autograder import assignment as assignments
+from autograder.grade import grade, start_reference
 from autograder.load import GRADED_CALL, load
 from autograder.report import student_output
 from autograder.result import Result
@@ -112,23 +113,26 @@ def autograded_test(cell) -> bool:
 _shared: dict = {}
 
 
-def shared_workers(fork_server: bool) -> tuple:
-    """(the reference's worker, the spawn function) for every notebook of this nbgrader run.
+def shared_workers(assignment, fork_server: bool) -> tuple:
+    """(the assignment's reference worker, the spawn function) for every notebook of this nbgrader run.
 
-    nbgrader makes a new preprocessor for each notebook; the reference solution (trusted code) is loaded
-    once per process, and student workers are forked from one warm server, as the CLI's class grading does.
-    Both are closed when nbgrader exits.
+    nbgrader makes a new preprocessor for each notebook; each assignment's reference solution (trusted
+    code) is loaded once per process, and student workers are forked from one warm server, as the CLI's
+    class grading does. All are closed when nbgrader exits.
     """
-    if "reference" not in _shared:
+    if "spawn" not in _shared:
         spawn = None
         if fork_server:
             from autograder.pool import ForkServer
 
             spawn = ForkServer().start().spawn  # ForkServer closes itself at exit
-        reference = start_reference(**({"spawn": spawn} if spawn else {}))
+        _shared["spawn"] = spawn
+    spawn = _shared["spawn"]
+    if assignment.name not in _shared:
+        reference = start_reference(assignment, **({"spawn": spawn} if spawn else {}))
         atexit.register(reference.close)
-        _shared.update(reference=reference, spawn=spawn)
-    return _shared["reference"], _shared["spawn"]
+        _shared[assignment.name] = reference
+    return _shared[assignment.name], spawn
 
 
 class SandboxedGrading(NbGraderPreprocessor):
@@ -157,6 +161,12 @@ class SandboxedGrading(NbGraderPreprocessor):
               "cells of the others get 0 points and a line saying they were not graded."),
     ).tag(config=True)
 
+    course = Unicode(
+        "",
+        help="The course folder that holds reference/<assignment>/ (nbgrader_config.py sets it; empty: the folder "
+             "nbgrader runs in, or the nearest one above it).",
+    ).tag(config=True)
+
     fork_server = Bool(
         True,
         help="Fork student workers from a warm server that imported NumPy and PyTorch once (else a new interpreter each).",
@@ -165,12 +175,13 @@ class SandboxedGrading(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         started = time.monotonic()
         who = f"{resources['nbgrader']['student']}/{resources['nbgrader']['notebook']}"
-        result, missing = self.grade_notebook(nb)
+        assignment = self.assignment(resources["nbgrader"]["assignment"])
+        result, missing = self.grade_notebook(nb, assignment)
         for cell in nb.cells:
             if autograded_test(cell):
                 self.write_grade(cell, result, who)
         self.note_load_errors(nb, result, who)
-        self.note_deleted_cells(nb, result, missing, who)
+        self.note_deleted_cells(nb, result, missing, who, assignment.reference)
         for t in result.grader_errors:
             self.log.error("%s: the grader failed in the test %r (%s): its points are 0 until that is fixed; "
                            "`autograder grade` on this notebook shows the same", who, t.name, t.output)
@@ -178,16 +189,20 @@ class SandboxedGrading(NbGraderPreprocessor):
                       result.max_score, result.seed, time.monotonic() - started)
         return nb, resources
 
-    def grade_notebook(self, nb) -> tuple[Result, dict[str, list[str]]]:
+    def assignment(self, name: str):
+        """nbgrader's assignment, read from the course (this step's `course`, else the folder nbgrader runs in)."""
+        return assignments.get(name, self.course or None)
+
+    def grade_notebook(self, nb, assignment) -> tuple[Result, dict[str, list[str]]]:
         """The notebook as nbgrader left it, graded through the CLI's path; and its deleted graded cells."""
         self.extend_hidden()
-        reference, spawn = shared_workers(self.fork_server)
+        reference, spawn = shared_workers(assignment, self.fork_server)
         worker.SUBMISSION_BUDGET = self.budget  # read by each Submission as it starts; grade() takes no budget
         with tempfile.TemporaryDirectory(prefix="ag-nbgrader-") as folder:
-            path = Path(folder) / "submission.ipynb"
+            path = Path(folder) / assignment.notebook
             nbformat.write(nb, str(path))
-            missing = load(path, reference=REFERENCE).missing_cells
-            result = grade(path, reference=reference, call_timeout=self.call_timeout,
+            missing = load(path, reference=assignment.reference).missing_cells
+            result = grade(path, assignment=assignment, reference=reference, call_timeout=self.call_timeout,
                            functions=set(self.functions) or None, **({"spawn": spawn} if spawn else {}))
         return result, missing
 
@@ -236,11 +251,11 @@ class SandboxedGrading(NbGraderPreprocessor):
             cell.outputs = list(cell.get("outputs", [])) + [nbformat.v4.new_output("stream", name="stdout", text=text)]
             self.log.debug("%s: %s: noted that it raised %s", who, err.get("where"), err.get("type"))
 
-    def note_deleted_cells(self, nb, result: Result, missing: dict[str, list[str]], who: str) -> None:
+    def note_deleted_cells(self, nb, result: Result, missing: dict[str, list[str]], who: str, reference: Path) -> None:
         """A markdown note where each deleted graded cell was: nbgrader scores no markdown, so the score stays 0."""
         if not missing:
             return
-        order = [grade_id(c) for c in nbformat.read(str(REFERENCE), as_version=4).cells]
+        order = [grade_id(c) for c in nbformat.read(str(reference), as_version=4).cells]
         for gid, functions in missing.items():
             text = "\n\n".join(deleted_note(result, fn) for fn in functions if fn in result.by_function())
             where = self.note_position(nb, order, gid)

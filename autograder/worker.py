@@ -7,6 +7,7 @@ stderr go to a capture file, never into the protocol.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import linecache
 import os
@@ -58,6 +59,15 @@ class Reply:
     value: Any
     warnings: list[str] = field(default_factory=list)
     args: list | None = None  # the arguments as they were after the call, when asked for
+
+
+@dataclass
+class Setup:
+    """What an assignment gives each of its workers before the submission's code runs: its harness.py (the
+    text: the worker cannot read the assignment's folder) and the released data files the notebook reads
+    ({name: base64 text}, as the protocol is JSON; written into the worker's working folder)."""
+    harness: str = ""
+    files: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -120,8 +130,9 @@ class Worker:
     """
 
     def __init__(self, cells: list[tuple[str, str]], *, load_timeout: float = LOAD_TIMEOUT, spawn=spawn_process,
-                 settings: sandbox.Settings | None = None):
+                 settings: sandbox.Settings | None = None, setup: Setup | None = None):
         self.cells = cells
+        self.setup = setup or Setup()
         self.load_timeout = load_timeout
         self.spawn = spawn
         self.settings = settings or sandbox.SETTINGS
@@ -141,7 +152,8 @@ class Worker:
         except OSError:
             self._output_id = None
         limit = self.load_timeout if timeout is None else min(timeout, self.load_timeout)
-        message = {"op": "load", "cells": self.cells, "sandbox": self.settings.to_message()}
+        message = {"op": "load", "cells": self.cells, "sandbox": self.settings.to_message(),
+                   "harness": self.setup.harness, "files": self.setup.files}
         try:
             reply = self.request(message, limit)
         except WorkerLost as lost:
@@ -348,7 +360,7 @@ class Submission:
     def __init__(self, cells: list[tuple[str, str]], *, label: str = "your submission",
                  call_timeout: float = CALL_TIMEOUT, load_timeout: float = LOAD_TIMEOUT, failed: str = "",
                  spawn=spawn_process, budget: float | None = None, settings: sandbox.Settings | None = None,
-                 memo: bool = False):
+                 setup: Setup | None = None, memo: bool = False):
         self.label = label
         self.memo = Memo() if memo else None  # for a deterministic submission that is asked many times
         self.call_timeout = call_timeout
@@ -356,7 +368,7 @@ class Submission:
         self._lock = threading.Lock()  # one request at a time: the reference also answers asks from another thread
         self.budget = SUBMISSION_BUDGET if budget is None else budget
         self.spent = 0.0  # seconds of wall clock used by this submission's requests so far
-        self.worker = Worker(cells, load_timeout=load_timeout, spawn=spawn, settings=settings)
+        self.worker = Worker(cells, load_timeout=load_timeout, spawn=spawn, settings=settings, setup=setup)
         # a submission that could not even be read starts no process; every call reports why
         if failed:
             self.report = LoadReport(failed=failed)
@@ -563,8 +575,14 @@ def _run(namespace: dict, message: dict, ask) -> dict:
 
 
 def _load(message: dict, namespace: dict, fds: tuple[int, int]) -> dict:
+    from autograder import harness
+
     # confinement first, inside this process, before any of the submission's code runs (see sandbox)
     confined = sandbox.confine(message.get("sandbox"), keep_fds=fds)
+    for name, data in (message.get("files") or {}).items():
+        with open(os.path.basename(name), "wb") as f:  # into the working folder, never a path of the sender's
+            f.write(base64.b64decode(data))
+    harness.install(message.get("harness", ""))
     return {**_execute_cells(message["cells"], namespace), "sandbox": confined}
 
 

@@ -179,8 +179,8 @@ def main() -> int:
     work = Path(args.keep or tempfile.mkdtemp(prefix="ps1-benchmark-"))
     work.mkdir(parents=True, exist_ok=True)
     course, log = work / "course", work / "benchmark.log"
-    env = {k: v for k, v in os.environ.items() if k != "PS1_DB_URL"}
-    env["PS1_COURSE_DIR"] = str(course)
+    env = {k: v for k, v in os.environ.items() if k != "AUTOGRADER_DB_URL"}
+    env["AUTOGRADER_WORKSPACE"] = str(course)
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; work in {work}")
     print(f"load average (1, 5, 15 min) at the start: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")

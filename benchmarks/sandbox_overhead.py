@@ -17,14 +17,16 @@ import time
 from pathlib import Path
 
 from autograder import sandbox
-from autograder.grade import ROOT, grade, start_reference
+from autograder.grade import grade, start_reference
+
+ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_PATHS = [ROOT / "reference" / "ps1" / "ps1.ipynb", ROOT / "tests" / "submissions" / "correct" / "base.py"]
 
 
 def timed_grade(path: Path, enabled: bool, launcher: dict) -> float:
     sandbox.SETTINGS.enabled = enabled
-    reference = start_reference(**launcher)
+    reference = start_reference("ps1", **launcher)
     try:
         started = time.monotonic()
         result = grade(path, reference=reference, **launcher)

@@ -46,7 +46,7 @@ def main() -> int:
             sub.close()
     grades: dict[str, list[float]] = {}
     if args.grades:
-        reference = start_reference(spawn=pool.spawn)
+        reference = start_reference("ps1", spawn=pool.spawn)
         reference.budget = float("inf")
         grade(SUBMISSION, reference=reference, spawn=pool.spawn)  # warm the grader's own imports once
         for name, spawn in launchers.items():

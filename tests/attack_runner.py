@@ -75,7 +75,7 @@ def main(out: str, names: list[str]) -> None:
 
         pool = ForkServer().start()
         launcher = {"spawn": pool.spawn}
-    reference = start_reference(**launcher)
+    reference = start_reference("ps1", **launcher)
     results = {}
     tokens: set[str] = set()
     folder = Path(tempfile.mkdtemp(prefix="ag-attacks-"))

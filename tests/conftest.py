@@ -22,6 +22,6 @@ def spawn():
 
 @pytest.fixture(scope="session")
 def reference(spawn):
-    ref = start_reference(spawn=spawn)
+    ref = start_reference("ps1", spawn=spawn)
     yield ref
     ref.close()

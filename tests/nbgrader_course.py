@@ -21,8 +21,8 @@ MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
 def course_env(course: Path) -> dict:
     """nbgrader's environment for a scratch course: its workspace, SQLite, this venv's tools first on PATH."""
-    env = {k: v for k, v in os.environ.items() if k != "PS1_DB_URL"}
-    env["PS1_COURSE_DIR"] = str(course)
+    env = {k: v for k, v in os.environ.items() if k != "AUTOGRADER_DB_URL"}
+    env["AUTOGRADER_WORKSPACE"] = str(course)
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     return env
 

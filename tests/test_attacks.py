@@ -37,7 +37,7 @@ NEEDS = {"read_reference_walk": "filesystem", "read_reference_abs": "filesystem"
          "import_suite_oracle": "filesystem", "plant_files": "filesystem", "symlink_output": "filesystem",
          "snoop_processes": "pid_namespace", "network_exfil": "network"}
 FAKE_FILES = [ROOT / "results.json", ROOT / "r.json", Path("/tmp/results.json"), Path("/tmp/r.json"),
-              Path("/autograder/results/results.json"), ROOT / "autograder" / "suites" / "ps1" / "test_planted_by_student.py",
+              Path("/autograder/results/results.json"), ROOT / "reference" / "ps1" / "grading" / "test_planted_by_student.py",
               ROOT / "conftest_planted_by_student.py", ROOT / "autograder" / "planted_by_student.py",
               *(Path(d) / "planted_by_student.pth" for d in [*site.getsitepackages(), site.getusersitepackages(),
                                                              os.path.dirname(os.__file__)])]

@@ -234,7 +234,7 @@ def test_feedback_shows_no_hidden_test_and_summary_png_is_drawn(graded_class):
 def test_shards_are_disjoint_slices_that_cover_the_class(tmp_path):
     for name in ("zoe", "adam", "mia", "li", "ben", "ola", "kai"):
         (tmp_path / f"{name}.py").write_text("")
-    everyone = discover([tmp_path], tmp_path / "scratch").entries
+    everyone = discover([tmp_path], tmp_path / "scratch", "ps1").entries
     slices = [select_shard(everyone, (k, 3)) for k in (1, 2, 3)]
     names = [e.student for s in slices for e in s]
     assert sorted(names) == sorted(e.student for e in everyone) and len(set(names)) == len(names)
@@ -362,7 +362,7 @@ def test_student_ids_come_from_file_and_folder_names(tmp_path):
     (export / "submission_77" / "ps1.py").write_text("")
     (export / "submission_metadata.yml").write_text(
         "submission_77:\n  :submitters:\n  - :name: Ada Lovelace\n    :sid: '1815'\n    :email: ada@example.edu\n")
-    assert [e.student for e in discover([export], tmp_path / "s").entries] == ["1815"]
+    assert [e.student for e in discover([export], tmp_path / "s", "ps1").entries] == ["1815"]
 
 
 # ------------------------------------------------------------------ the writers, on made-up results

@@ -54,7 +54,7 @@ def test_one_student_in_nbgrader_layout_does_not_hide_the_others(tmp_path):
     write(tmp_path / "in" / "bob" / "ps1.py", CORRECT)
     write(tmp_path / "in" / "carol" / "ps1" / "ps1.py", CORRECT)  # nbgrader's <student>/<assignment>/
     write(tmp_path / "in" / "carol" / "ps1" / "timestamp.txt", b"2026-11-30 10:00:00 UTC")
-    found = discover([tmp_path / "in"], tmp_path / "scratch")
+    found = discover([tmp_path / "in"], tmp_path / "scratch", "ps1")
     assert [e.student for e in found.entries] == ["alice", "bob", "carol"]
     carol = found.entries[2]
     assert carol.path == tmp_path / "in" / "carol" / "ps1" and carol.timestamp == "2026-11-30 10:00:00"
@@ -64,7 +64,7 @@ def test_unicode_ids_are_kept_and_their_folders_are_distinct_and_safe(tmp_path):
     nfd = unicodedata.normalize("NFD", "núñezzoë")
     for name in (nfd, "李雷", "韩梅梅", "Ann", "ann", "=SUM(A1)"):
         write(tmp_path / "in" / f"{name}.py", CORRECT)
-    found = discover([tmp_path / "in"], tmp_path / "scratch")
+    found = discover([tmp_path / "in"], tmp_path / "scratch", "ps1")
     ids = [e.student for e in found.entries]
     assert "núñezzoë" in ids and unicodedata.is_normalized("NFC", "".join(ids))
     assert {"李雷", "韩梅梅", "Ann", "ann"} <= set(ids)
@@ -82,7 +82,7 @@ def test_unicode_ids_are_kept_and_their_folders_are_distinct_and_safe(tmp_path):
 def test_two_submissions_under_one_id_are_both_graded_with_a_warning(tmp_path):
     write(tmp_path / "a" / "kim.py", CORRECT)
     write(tmp_path / "b" / "kim.ipynb", b"{}")
-    found = discover([tmp_path / "a", tmp_path / "b"], tmp_path / "scratch")
+    found = discover([tmp_path / "a", tmp_path / "b"], tmp_path / "scratch", "ps1")
     assert sorted(e.student for e in found.entries) == ["kim", "kim#2"]
     assert len(found.warnings) == 1 and "kim" in found.warnings[0] and "kim#2" in found.warnings[0]
 
@@ -93,7 +93,7 @@ def test_a_re_upload_is_the_same_student_and_the_newer_file_is_graded(tmp_path):
     write(tmp_path / "in" / "alice (1).ipynb", b"{}", now)  # the browser's name for a second download
     write(tmp_path / "in" / "ben (1).py", CORRECT, now - 3600)  # here the copy is the older one
     write(tmp_path / "in" / "ben.py", CORRECT, now)
-    found = discover([tmp_path / "in"], tmp_path / "scratch")
+    found = discover([tmp_path / "in"], tmp_path / "scratch", "ps1")
     assert {e.student: e.path.name for e in found.entries} == {"alice": "alice (1).ipynb", "ben": "ben.py"}
     assert any("alice (1).ipynb" in w and "newest" in w for w in found.warnings)
 
@@ -102,7 +102,7 @@ def test_what_is_not_graded_is_listed_with_why(tmp_path):
     write(tmp_path / "in" / "alice.py", CORRECT)
     (tmp_path / "in" / "dora").mkdir()  # a student folder with nothing to grade
     write(tmp_path / "in" / "notes.txt", b"hello")
-    found = discover([tmp_path / "in"], tmp_path / "scratch")
+    found = discover([tmp_path / "in"], tmp_path / "scratch", "ps1")
     assert [e.student for e in found.entries] == ["alice"]
     listed = {(g.student, Path(g.label).name, g.status) for g in found.not_graded}
     assert listed == {("dora", "dora", "no notebook"), ("", "notes.txt", "not a submission")}
@@ -111,10 +111,10 @@ def test_what_is_not_graded_is_listed_with_why(tmp_path):
 def test_nothing_to_grade_is_an_error_that_says_so(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(BatchError, match="found no submission to grade.*empty"):
-        discover([tmp_path / "empty"], tmp_path / "scratch")
+        discover([tmp_path / "empty"], tmp_path / "scratch", "ps1")
     write(tmp_path / "notes.txt", b"hello")
     with pytest.raises(BatchError, match="not a submission"):
-        discover([tmp_path / "notes.txt"], tmp_path / "scratch")
+        discover([tmp_path / "notes.txt"], tmp_path / "scratch", "ps1")
 
 
 # ------------------------------------------------------------------ one real class run

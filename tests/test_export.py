@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from autograder.batch import Entry, write_submission
+from autograder.assignment import get
 from autograder.export import gradescope_zip
 from autograder.result import Result
 from autograder.result import TestResult as Outcome
@@ -22,7 +23,7 @@ SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
 
 @pytest.fixture(scope="module")
 def autograder_zip(tmp_path_factory) -> Path:
-    return gradescope_zip(tmp_path_factory.mktemp("export") / "autograder.zip")
+    return gradescope_zip(tmp_path_factory.mktemp("export") / "autograder.zip", get("ps1"))
 
 
 def test_the_zip_has_gradescope_s_layout(autograder_zip):
@@ -45,21 +46,19 @@ def _record_setup(autograder_zip, tmp_path, env: dict) -> list[str]:
     source = tmp_path / "source"
     with zipfile.ZipFile(autograder_zip) as zf:
         zf.extractall(source)
-    site = tmp_path / "site" / "autograder"
-    (site / "suites").mkdir(parents=True)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake = ('#!/usr/bin/env bash\nprintf "%s|" "$@" >> "$CALLS"; echo >> "$CALLS"\n'
             'if [ "$1" = -m ] && [ "$2" = venv ] && [ "$3" != --help ]; then mkdir -p "$3/bin"; cp "$0" "$3/bin/python"; fi\n'
-            'case "$*" in *"import autograder, os"*) echo "$SITE" ;; esac\n')
+)
     (bin_dir / "python3").write_text(fake)
     (bin_dir / "python3").chmod(0o755)
     calls = tmp_path / "calls"
     proc = subprocess.run(["bash", str(source / "setup.sh")], capture_output=True, text=True, timeout=60,
-                          env={"PATH": f"{bin_dir}:/usr/bin:/bin", "CALLS": str(calls), "SITE": str(site),
+                          env={"PATH": f"{bin_dir}:/usr/bin:/bin", "CALLS": str(calls),
                                "AUTOGRADER_VENV": str(tmp_path / "venv"), **env})
     assert proc.returncode == 0, proc.stderr
-    assert not os.stat(site / "suites").st_mode & 0o077 and not os.stat(source).st_mode & 0o077  # root only
+    assert not os.stat(source).st_mode & 0o077  # root only
     return [line.replace(str(source), "SOURCE") for line in calls.read_text().splitlines()]
 
 

@@ -21,6 +21,7 @@ import jsonschema
 import pytest
 
 from attack_corpus import ATTACKS, stub_source
+from autograder.assignment import get
 from autograder.export import gradescope_zip, torch_version
 from gradescope_schema import RESULTS_SCHEMA
 
@@ -99,7 +100,7 @@ def image(tmp_path_factory):
         base = Path(tempfile.mkdtemp(prefix="ag-gradescope-"))
     base.chmod(0o755)
     machine = Image(base)
-    proc = machine.setup(gradescope_zip(tmp_path_factory.mktemp("zip") / "autograder.zip"))
+    proc = machine.setup(gradescope_zip(tmp_path_factory.mktemp("zip") / "autograder.zip", get("ps1")))
     print(f"setup.sh took {machine.setup_seconds:.0f} s")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
     yield machine
@@ -146,8 +147,9 @@ def test_the_released_stub_scores_0(image):
 
 def _secrets(image: Image) -> list[Path]:
     source = image.root / "source"
-    return [image.site / "suites" / "ps1" / "oracle.py", image.site / "suites" / "ps1" / "test_part1_activations.py",
-            source / "reference" / "ps1" / "ps1.ipynb", source / "autograder" / "suites" / "ps1" / "oracle.py"]
+    return [source / "reference" / "ps1" / "grading" / "oracle.py",
+            source / "reference" / "ps1" / "grading" / "test_part1_activations.py",
+            source / "reference" / "ps1" / "ps1.ipynb"]
 
 
 def test_the_installed_suite_and_the_reference_are_unreadable_to_the_worker_user(image):

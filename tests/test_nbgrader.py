@@ -1,6 +1,6 @@
 """nbgrader's whole workflow on PS1, run as an instructor runs it, and its scores equal the CLI's.
 
-One scratch course (PS1_COURSE_DIR, never ./course) is built once for the module: generate the release,
+One scratch course (AUTOGRADER_WORKSPACE, never ./course) is built once for the module: generate the release,
 put five students' notebooks in submitted/ and collect two more from a Canvas-style download with
 zip_collect, autograde all seven in one `nbgrader autograde ps1` (while the CLI grades the same files),
 then generate feedback and export the gradebook. The tests read what that left behind.

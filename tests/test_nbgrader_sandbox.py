@@ -1,6 +1,6 @@
 """`nbgrader autograde` with the project's config runs no student code outside the sandbox.
 
-One scratch course (PS1_COURSE_DIR) holds hostile students only, every one of them the release's stub plus an
+One scratch course (AUTOGRADER_WORKSPACE) holds hostile students only, every one of them the release's stub plus an
 attack, so an honest grade is 0. Two `nbgrader autograde ps1` runs grade them: the four hostile_* students with
 the whole suite, the attack_* students as test_attacks.py grades the corpus (a few functions, a short per-call
 timeout and budget: `--SandboxedGrading.functions/call_timeout/budget`); then `generate_feedback` for the four.

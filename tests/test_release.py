@@ -34,7 +34,7 @@ def cell_text(path) -> str:
 def test_release_is_up_to_date_with_the_reference(tmp_path):
     """Regenerate the release with nbgrader into a scratch folder: it must equal the committed one."""
     # nbgrader runs `alembic` from PATH: the one beside this interpreter
-    env = dict(os.environ, PS1_COURSE_DIR=str(tmp_path / "course"),
+    env = dict(os.environ, AUTOGRADER_WORKSPACE=str(tmp_path / "course"),
                PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
     subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "ps1", "--force",
                     f"--CourseDirectory.release_directory={tmp_path / 'release'}"],

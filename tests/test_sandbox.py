@@ -328,7 +328,7 @@ def test_the_submission_budget_ends_a_submission_that_hangs_everywhere():
 
 
 def test_the_reference_has_no_budget_and_a_submission_has_one():
-    reference = start_reference()
+    reference = start_reference("ps1")
     student = Submission([("r.py", "def f():\n    return 1\n")])
     try:
         assert reference.budget == float("inf")
@@ -356,11 +356,11 @@ def test_the_worker_has_no_capabilities_no_new_privs_and_is_not_dumpable(sub):
 
 @root_only
 def test_the_worker_cannot_read_the_reference_the_suite_the_history_or_the_tests(sub):
-    for folder in ("reference", "autograder/suites", ".git", "tests"):
+    for folder in ("reference", ".git", "tests"):
         if (ROOT / folder).exists():
             assert sub.can_list(str(ROOT / folder)) in ("EACCES", 0), folder
     assert sub.can_read(str(ROOT / "reference" / "ps1" / "ps1.ipynb")) in ("EACCES", "ENOENT")
-    assert sub.can_read(str(ROOT / "autograder" / "suites" / "ps1" / "oracle.py")) in ("EACCES", "ENOENT")
+    assert sub.can_read(str(ROOT / "reference" / "ps1" / "grading" / "oracle.py")) in ("EACCES", "ENOENT")
     assert sub.can_read(str(ROOT / "autograder" / "harness.py")) == "yes"  # what it needs, it reads
 
 
@@ -431,7 +431,8 @@ def test_grandchildren_that_call_setsid_die_with_the_worker(namespaces):
 
 
 def test_a_subclass_is_refused_with_a_sentence_naming_its_type():
-    checks = pytest.importorskip("autograder.suites.ps1.checks")
+    from autograder.suitelib import checks
+
     s = Submission([("s.py", "import numpy as np\nclass MyArray(np.ndarray):\n    pass\n"
                              "def softmax(x):\n    return np.asarray(x).view(MyArray)\n")])
     try:

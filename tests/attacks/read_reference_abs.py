@@ -1,5 +1,5 @@
 """Read the solution by absolute paths: the grading checkout's reference/ and tests/ (found from the
-autograder package's location), $AUTOGRADER_REFERENCE, and Gradescope's /autograder/source.
+autograder package's location) and Gradescope's /autograder/source.
 
 Other copies of the solution elsewhere on the machine are out of this attack's scope: the sandbox hides the
 checkout it grades with, and SECURITY.md tells deployers to keep no other readable copy (or to list it in
@@ -10,8 +10,7 @@ import os
 import subprocess
 
 _pkg = os.path.dirname(os.path.dirname(__import__("autograder").__file__))
-_paths = [os.path.join(_pkg, "reference", "ps1", "ps1.ipynb"), os.environ.get("AUTOGRADER_REFERENCE", ""),
-          "/autograder/source/reference/ps1/ps1.ipynb"]
+_paths = [os.path.join(_pkg, "reference", "ps1", "ps1.ipynb"), "/autograder/source/reference/ps1/ps1.ipynb"]
 _paths += glob.glob(os.path.join(_pkg, "tests", "submissions", "correct", "*.py"))
 for _path in filter(None, _paths):
     _text = _read(_path)

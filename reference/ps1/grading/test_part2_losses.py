@@ -2,10 +2,11 @@
 import numpy as np
 import pytest
 
-from autograder.suites.ps1 import checks, oracle
-from autograder.suites.ps1.checks import show, spec_dtypes
-from autograder.suites.ps1.common import both, grade_array, grade_raises_value_error, grade_scalar
-from autograder.suites.ps1.inputs import grade_inputs_unchanged
+from autograder.suitelib import checks
+from . import oracle
+from autograder.suitelib.checks import show, spec_dtypes
+from autograder.suitelib.calls import both, grade_array, grade_raises_value_error, grade_scalar
+from autograder.suitelib.inputs import grade_inputs_unchanged
 
 
 def random_one_hot(rng, n: int, c: int, dtype=np.float64) -> np.ndarray:

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 from autograder.codec import Fn
-from autograder.suites.ps1 import checks, oracle
-from autograder.suites.ps1.checks import show
-from autograder.suites.ps1.common import both
+from autograder.suitelib import checks
+from . import oracle
+from autograder.suitelib.checks import show
+from autograder.suitelib.calls import both
 
 DESCRIPTIONS = {
     "quadratic": "a quadratic form",

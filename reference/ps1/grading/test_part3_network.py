@@ -2,9 +2,10 @@
 import numpy as np
 import pytest
 
-from autograder.suites.ps1 import checks, oracle
-from autograder.suites.ps1.common import both, grade_array, grade_raises_value_error, rows_sum_to_one, tolerance_dtype
-from autograder.suites.ps1.inputs import grade_inputs_unchanged
+from autograder.suitelib import checks
+from . import oracle
+from autograder.suitelib.calls import both, grade_array, grade_raises_value_error, rows_sum_to_one, tolerance_dtype
+from autograder.suitelib.inputs import grade_inputs_unchanged
 
 KEYS = ("W1", "b1", "W2", "b2")
 

@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from autograder.suites.ps1 import oracle
-from autograder.suites.ps1.checks import show, spec_dtypes
-from autograder.suites.ps1.common import grade_array, rows_sum_to_one
-from autograder.suites.ps1.inputs import grade_inputs_unchanged
+from . import oracle
+from autograder.suitelib.checks import show, spec_dtypes
+from autograder.suitelib.calls import grade_array, rows_sum_to_one
+from autograder.suitelib.inputs import grade_inputs_unchanged
 
 # Dtypes: each function has one dtype test (named "keeps the float dtype"), the only test that looks at
 # the result's dtype; every other test judges the values alone, at the precision of the inputs and result.

@@ -14,8 +14,9 @@ import pytest
 import torch
 
 from autograder.codec import TensorInfo
-from autograder.suites.ps1 import checks, oracle
-from autograder.suites.ps1.common import both, run_both
+from autograder.suitelib import checks
+from . import oracle
+from autograder.suitelib.calls import both, run_both
 from autograder.worker import StudentError
 
 N_BITS = 10

@@ -1,4 +1,4 @@
-"""What the PS1 tests share: calling the student and the reference the same way and judging both.
+"""What grading suites share: calling the student and the reference the same way and judging both.
 
 A graded call runs the reference and the student (in their own worker processes, at the same time)
 and judges the reference first, with the very checks the student will face: if the reference fails
@@ -12,10 +12,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from autograder.suites.ps1 import checks
+from autograder.suitelib import checks
 from autograder.worker import Reply, StudentError
 
-_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ps1-reference")
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reference")
 
 
 def _reference_failed(fn: str, exc: StudentError) -> checks.SelfCheckFailed:

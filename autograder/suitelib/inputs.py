@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from autograder.suites.ps1 import checks
-from autograder.suites.ps1.common import both
+from autograder.suitelib import checks
+from autograder.suitelib.calls import both
 
 
 def first_change(before: np.ndarray, after: Any) -> str:
