@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
+import resource
 import statistics
 import sys
 import time
@@ -80,6 +81,9 @@ def main() -> int:
     reference.close()
     pool.close()
     note("closing", t)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the fork server and its workers, all reaped now
+    print(f"CPU: {time.process_time():.1f} s in this process (pytest, oracle, grader), "
+          f"{children.ru_utime + children.ru_stime:.1f} s in the fork server and the workers")
     print(f"{len(paths)} submissions, total {time.monotonic() - t0:.1f} s; per submission "
           f"median {statistics.median(per):.2f} s, mean {statistics.mean(per):.2f} s")
     for name, values in phases.items():
