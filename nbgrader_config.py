@@ -28,7 +28,7 @@ c.CourseDirectory.db_url = os.environ.get("AUTOGRADER_DB_URL", "sqlite:///" + os
 # holds the solutions), the grading suite, the settings or the samples; no caches.
 _assignments = sorted(os.path.basename(os.path.dirname(p)) for p in glob.glob(os.path.join(root, "reference", "*", "assignment.toml")))
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "grading", "samples",
-                            "assignment.toml", "build_notebook.py", *(f"{name}.py" for name in _assignments)]
+                            "assignment.toml", *(f"{name}.py" for name in _assignments)]
 
 # `nbgrader export` writes the gradebook here unless given --to FILE.
 c.ExportPlugin.to = os.path.join(workspace, "grades.csv")

@@ -1,9 +1,11 @@
-"""The command line: `autograder grade`, `autograder merge`, `autograder export gradescope`, `autograder demo`."""
+"""The command line: `autograder grade`, `autograder merge`, `autograder export gradescope`, `autograder demo`,
+`autograder build`, `autograder new`."""
 from __future__ import annotations
 
 import argparse
 import difflib
 import os
+import shlex
 import sys
 import tempfile
 from pathlib import Path
@@ -160,20 +162,116 @@ def cmd_export(args, console: Console) -> int:
     return 0
 
 
+def demo_assignments(args) -> list:
+    """--assignment's, else every assignment of the course, in name order."""
+    from autograder import assignment
+
+    try:
+        if args.assignment:
+            return [assignment.get(args.assignment, args.course)]
+        course = Path(args.course).resolve() if args.course else assignment.find_course()
+        if course is None:
+            assignment.get(None, None)  # raises the sentence that says no course was found
+        return [assignment.get(name, course) for name in assignment.names(course)]
+    except assignment.AssignmentError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def cmd_demo(args, console: Console) -> int:
     from autograder import demo, report
     from autograder.grade import grade, start_reference
 
-    assignment = choose_assignment(args, None, console)
-    with tempfile.TemporaryDirectory(prefix="ag-demo-") as workdir:
-        samples = demo.samples(Path(workdir), assignment)
-        reference = start_reference(assignment)
+    for assignment in demo_assignments(args):
+        with tempfile.TemporaryDirectory(prefix="ag-demo-") as workdir:
+            samples = demo.samples(Path(workdir), assignment)
+            reference = start_reference(assignment)
+            try:
+                for title, path in samples:
+                    console.rule(f"{assignment.name}: {title}")
+                    report.terminal(grade(path, reference=reference), console)
+            finally:
+                reference.close()
+    return 0
+
+
+def cmd_build(args, console: Console) -> int:
+    """Build each named assignment's notebook from its text form (every buildable one when none is named);
+    with --check, build nothing and exit 1 when a notebook is stale."""
+    from autograder import assignment, authoring
+
+    try:
+        if args.name:
+            chosen = [assignment.get(args.name, args.course)]
+        else:
+            course = _course(args.course)
+            chosen = [a for a in (assignment.get(n, course) for n in assignment.names(course))
+                      if authoring.text_source(a).is_file()]
+    except assignment.AssignmentError as exc:
+        raise UsageError(str(exc)) from None
+    if not chosen:
+        raise UsageError(f"no assignment of the course at {course} has a text form reference/<name>/<name>.py.")
+    failed = 0
+    for a in chosen:  # each one, so that one broken assignment does not hide the state of the others
         try:
-            for title, path in samples:
-                console.rule(title)
-                report.terminal(grade(path, reference=reference), console)
-        finally:
-            reference.close()
+            _build_one(a, args.check, console)
+        except (authoring.BuildError, _Stale) as exc:
+            console.print(f"autograder: {exc}", markup=False, style="red", soft_wrap=True)
+            failed += 1
+    return 1 if failed else 0
+
+
+class _Stale(Exception):
+    """--check: the notebook is not what the build would write."""
+
+
+def _course(given: str | None) -> Path:
+    from autograder import assignment
+
+    course = Path(given).resolve() if given else assignment.find_course()
+    if course is None:
+        raise assignment.AssignmentError("no course found: run this in a course folder (one with "
+                                         "reference/<name>/assignment.toml) or give --course DIR.")
+    return course
+
+
+def _build_one(a, check: bool, console: Console) -> None:
+    from autograder import authoring
+
+    notebook = a.reference.relative_to(a.course)
+    source = authoring.text_source(a).relative_to(a.course)
+    if check:
+        if not authoring.is_current(a):
+            raise _Stale(f"{notebook} is stale: it is not what {source} and the suite build; "
+                         f"run `autograder build {a.name}` and commit it.")
+        console.print(f"{notebook} is current.")
+        return
+    authoring.build(a)
+    points = authoring.suite_points(a.grading)
+    console.print(f"built {notebook} from {source}: {len(points)} graded functions, "
+                  f"{sum(points.values()):g} autograded points; next: nbgrader generate_assignment {a.name} --force",
+                  soft_wrap=True)
+
+
+def cmd_new(args, console: Console) -> int:
+    from autograder import authoring, scaffold
+
+    try:
+        made, files = scaffold.new(args.name, args.course, args.title)
+    except scaffold.ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    authoring.build(made)  # a BuildError here is a bug of the templates: let it show its traceback
+    here = Path.cwd().resolve()
+    course = os.path.relpath(made.course, here)
+    console.print(f"made the assignment {made.name} in the course {course}:", markup=False)
+    for path in [*files, made.reference]:
+        console.print(f"  {os.path.relpath(path, here)}", markup=False)
+    steps = [] if made.course == here else [f"cd {shlex.quote(course)}"]
+    steps += [f"nbgrader generate_assignment {made.name}    # the release, in assignments/{made.name}/",
+              f"autograder grade reference/{made.name}/{made.notebook}    # the reference: full marks",
+              f"autograder grade assignments/{made.name}/{made.notebook}    # the release: 0",
+              f"autograder build {made.name}    # after each edit of reference/{made.name}/{made.name}.py or grading/"]
+    console.print("next (docs/authoring.md walks from here to a real assignment):\n" +
+                  "\n".join(f"  {step}" for step in steps), markup=False, soft_wrap=True)
     return 0
 
 
@@ -247,9 +345,28 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--out", metavar="FILE", default="autograder.zip", help="default: autograder.zip")
     add_assignment(e)
     e.set_defaults(run=cmd_export)
-    d = sub.add_parser("demo", help="grade the bundled samples: the reference, the stub and typical bugs")
+    d = sub.add_parser("demo", help="grade each assignment's samples: the reference, the release and typical mistakes")
     add_assignment(d)
     d.set_defaults(run=cmd_demo)
+    b = sub.add_parser("build", help="build an assignment's nbgrader source notebook reference/NAME/NAME.ipynb "
+                       "from its text form NAME.py, with each graded cell's points from the grading suite",
+                       description="Build reference/NAME/NAME.ipynb from reference/NAME/NAME.py (jupytext's "
+                       "percent format) and the points of the suite's markers, checking that the graded cells and "
+                       "the suite agree. Then `nbgrader generate_assignment NAME --force` makes the release.")
+    b.add_argument("name", nargs="?", metavar="NAME", help="the assignment (default: every assignment of the "
+                   "course that has a NAME.py)")
+    b.add_argument("--check", action="store_true", help="write nothing; exit 1 if a notebook is not what the "
+                   "build would write")
+    b.add_argument("--course", metavar="DIR", help="the course folder (default: the nearest folder at or above "
+                   "this one holding reference/<name>/assignment.toml, else the checkout the package runs from)")
+    b.set_defaults(run=cmd_build)
+    n = sub.add_parser("new", help="start an assignment: reference/NAME/ with a notebook of one function, its "
+                       "grading suite and settings, built and ready to release (see docs/authoring.md)")
+    n.add_argument("name", metavar="NAME", help="the assignment's name: lowercase letters, digits, _ and -")
+    n.add_argument("--course", metavar="DIR", help="the course folder, created (with nbgrader_config.py, "
+                   "reference/ and assignments/) if it does not exist (default: the course at or above this folder)")
+    n.add_argument("--title", metavar="T", help="the notebook's title (default: NAME)")
+    n.set_defaults(run=cmd_new)
     return p
 
 

@@ -7,6 +7,7 @@ import sys
 import nbformat
 import pytest
 
+from autograder.authoring import suite_points
 from autograder.grade import grade
 from conftest import REFERENCE_NB, RELEASE_NB, SUBMISSIONS
 
@@ -42,11 +43,15 @@ def test_reference_scores_100(reference, spawn):
     assert (result.score, result.max_score) == (100, 100)
 
 
-def test_suite_points_match_the_notebook_and_spec(reference, spawn):
+def test_the_build_gives_each_graded_cell_the_points_the_suite_grades(reference, spawn):
+    """One source: the points the grader collects from the suite (pytest, the markers) are those the build reads
+    from the suite's source (ast) and writes into the notebook's graded cells, in SPEC's order."""
     result = grade(REFERENCE_NB, reference=reference, spawn=spawn)
     table = result.by_function()
     assert list(table) == FUNCTIONS
-    assert {fn: possible for fn, (_, possible) in table.items()} == notebook_points()
+    collected = {fn: possible for fn, (_, possible) in table.items()}
+    assert collected == suite_points(REFERENCE_NB.parent / "grading") == notebook_points()
+    assert list(notebook_points()) == FUNCTIONS and sum(collected.values()) == 100
     for t in result.tests:
         assert t.name.startswith(t.function + ": ") and t.visibility in ("visible", "hidden")
     visible = {t.function for t in result.tests if t.visibility == "visible"}

@@ -47,6 +47,14 @@ def test_release_is_up_to_date_with_the_reference(tmp_path):
     assert released == ["ps1.ipynb"]
 
 
+def test_reference_notebook_is_what_the_build_writes():
+    """reference/ps1/ps1.ipynb is built from ps1.py and the suite's points: an edit of either without
+    `autograder build ps1` fails here (tests/test_authoring.py shows the check failing on a stale notebook)."""
+    done = subprocess.run([sys.executable, "-m", "autograder", "build", "ps1", "--check"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_no_solution_or_hidden_test_reaches_the_release():
     text = cell_text(RELEASE_NB)
     for marker in MARKERS:

@@ -73,7 +73,7 @@ def tolerance_dtype(result_dtype: Any, arrays: list[np.ndarray]) -> np.dtype:
 def grade_array(student: Any, reference: Any, fn: str, args: tuple, expected: np.ndarray, *, where: str,
                 dtype: Any = None, batch: int | None = None, warnings: bool = True, hint: str = "",
                 allow_scalar: bool = False, tol_inputs: list | None = None,
-                extra: Callable[[np.ndarray, str, float, float], None] | None = None) -> np.ndarray:
+                extra: Callable[[np.ndarray, str, float, float], None] | None = None, **call_kwargs: Any) -> np.ndarray:
     """The call returns an array shaped like ``expected``, close to ``expected`` (the oracle's values) at
     the precision of its inputs and result, without a RuntimeWarning. ``dtype`` (one dtype or a tuple of
     the accepted ones, e.g. checks.spec_dtypes(*arrays)) is checked only when given: only a function's
@@ -92,7 +92,33 @@ def grade_array(student: Any, reference: Any, fn: str, args: tuple, expected: np
             checks.check_no_warnings(reply.warnings, where=where)
         return value
 
-    return both(student, reference, fn, args, judge)
+    return both(student, reference, fn, args, judge, **call_kwargs)
+
+
+def grade_arrays(student: Any, reference: Any, fn: str, args: tuple, expected: tuple, *, names: tuple[str, ...],
+                 where: str, dtype: Any = None, batch: int | None = None, warnings: bool = True, hint: str = "",
+                 tol_inputs: list | None = None, **call_kwargs: Any) -> tuple:
+    """The call returns a tuple (or list) of arrays, one per name, each shaped like its ``expected`` array
+    and close to it (see grade_array); ``dtype`` is checked only when given (the dtype test)."""
+    arrays = array_inputs(args)
+    tol_arrays = tol_inputs if tol_inputs is not None else arrays
+    in_dtypes = [a.dtype for a in (tol_inputs if tol_inputs is not None else arrays) if isinstance(a, np.ndarray)]
+    described = "(" + ", ".join(names) + ")"
+
+    def judge(reply: Reply, who: str) -> tuple:
+        items = checks.check_items(reply.value, where=where, count=len(expected), names=f"the tuple {described}")
+        values = []
+        for name, item, exp in zip(names, items, expected):
+            at = f"{name} of {where}"
+            value = checks.check_array(item, fn=fn, where=at, shape=np.shape(exp), dtype=dtype, in_dtypes=in_dtypes)
+            rtol, atol = checks.tolerance(checks.judging_dtype(value.dtype, in_dtypes), tol_arrays)
+            checks.check_close(value, exp, where=at, rtol=rtol, atol=atol, batch=batch, hint=hint)
+            values.append(value)
+        if warnings:
+            checks.check_no_warnings(reply.warnings, where=where)
+        return tuple(values)
+
+    return both(student, reference, fn, args, judge, **call_kwargs)
 
 
 def grade_scalar(student: Any, reference: Any, fn: str, args: tuple, expected: float, *, where: str,

@@ -310,6 +310,15 @@ def check_pair(value: Any, *, where: str, names: str) -> tuple:
     return tuple(value)
 
 
+def check_items(value: Any, *, where: str, count: int, names: str) -> tuple:
+    """A tuple (or list) of exactly ``count`` items (``names`` says what they are, for the message)."""
+    if type(value) not in (tuple, list):
+        raise AssertionError(f"{where} returned {type_text(value)}; expected {names}.")
+    if len(value) != count:
+        raise AssertionError(f"{where} returned {len(value)} items; expected {count}: {names}.")
+    return tuple(value)
+
+
 def check_no_warnings(warnings: list[str], *, where: str) -> None:
     for w in warnings:
         if w.startswith("RuntimeWarning"):

@@ -48,24 +48,44 @@ def roughly(value: Any, expected: Any) -> bool:
     return bool(np.allclose(value.astype(np.float64), expected, rtol=1e-4, atol=1e-6))
 
 
+def leaves(name: str, value: Any):
+    """(label, array) for every array in ``value``, an array or lists and tuples of them
+    ("params[1][0]" for the first array of the second pair of params)."""
+    if type(value) is np.ndarray:
+        yield name, value
+    elif type(value) in (list, tuple):
+        for i, item in enumerate(value):
+            yield from leaves(f"{name}[{i}]", item)
+
+
+def copied(value: Any) -> Any:
+    """A copy of every array in ``value`` (nested in lists and tuples), the containers rebuilt."""
+    if type(value) is np.ndarray:
+        return value.copy()
+    if type(value) in (list, tuple):
+        return type(value)(copied(v) for v in value)
+    return value
+
+
 def grade_inputs_unchanged(student: Any, reference: Any, fn: str, names: tuple[str, ...], args: tuple,
-                           expected: Any) -> None:
-    """Call ``fn(*args)`` and fail when it changed one of its array inputs, naming the input and the
-    first changed entry (its index, the value before and after), or when it returned values far from
-    ``expected`` (the oracle's)."""
+                           expected: Any, **kwargs: Any) -> None:
+    """Call ``fn(*args, **kwargs)`` and fail when it changed one of its array inputs (arrays nested in lists
+    and tuples too), naming the input and the first changed entry (its index, the value before and after),
+    or when it returned values far from ``expected`` (the oracle's)."""
     where = f"{fn}({', '.join(names)})"
 
     def judge(reply, who):
-        for name, before, after in zip(names, args, reply.args or []):
-            if type(before) is not np.ndarray:
-                continue
-            change = first_change(before, after)
-            if change:
-                raise AssertionError(f"{where} changed its input {name}: {name}{change}. Compute on a copy "
-                                     f"({name} = {name} - m, not {name} -= m): the caller's array must stay as it was.")
+        after_args = list(reply.args or [])
+        for i, (name, before) in enumerate(zip(names, args)):
+            after = after_args[i] if i < len(after_args) else None
+            after_leaves = dict(leaves(name, after))
+            for label, old in leaves(name, before):
+                change = first_change(old, after_leaves.get(label))
+                if change:
+                    raise AssertionError(f"{where} changed its input {label}: {label}{change}. Compute on a copy "
+                                         f"({name} = {name} - m, not {name} -= m): the caller's array must stay as it was.")
         if not roughly(reply.value, expected):
             raise AssertionError(f"{where} left its inputs as they were but returned wrong values, so this test "
                                  f"gives no points (the other tests of {fn} say what is wrong).")
 
-    both(student, reference, fn, tuple(a.copy() if type(a) is np.ndarray else a for a in args), judge,
-         keep_args=True)
+    both(student, reference, fn, tuple(copied(a) for a in args), judge, keep_args=True, **kwargs)
