@@ -28,11 +28,13 @@ from typing import Any
 import numpy as np
 
 from autograder import carry, codec, sandbox
+from autograder.config import DEFAULTS
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-CALL_TIMEOUT = 20.0  # seconds of wall clock for one call
-LOAD_TIMEOUT = 120.0  # a notebook may train a small model at top level
-SUBMISSION_BUDGET = 300.0  # seconds of wall clock for all of one submission's calls (loads included)
+# the defaults of the settings call_timeout, load_timeout and submission_budget (autograder.config)
+CALL_TIMEOUT = DEFAULTS.call_timeout  # seconds of wall clock for one call
+LOAD_TIMEOUT = DEFAULTS.load_timeout  # a notebook may train a small model at top level
+SUBMISSION_BUDGET = DEFAULTS.submission_budget  # seconds of wall clock for all of one submission's calls (loads included)
 OUTPUT_LIMIT = 4096  # characters of the student's own output shown back (the file is capped by sandbox)
 MEMO_BYTES = 256 << 20  # replies a memoizing submission keeps (see Memo)
 
