@@ -234,7 +234,7 @@ def plain_compare(n_notebooks: int, work: Path, env: dict, log: Path) -> list[st
         out = work / f"plain-out-j{jobs}"
         shutil.rmtree(out, ignore_errors=True)
         started = time.time()
-        wall = run([py, "-m", "autograder", "grade", str(plain / "submitted"), "--out", str(out), "-j", str(jobs),
+        wall = run([py, "-m", "autograder", "grade", str(plain / "submitted"), "--assignment", "ps1", "--out", str(out), "-j", str(jobs),
                     "--no-progress"], env, log, f"j{jobs}")
         ours[jobs] = (wall, our_intervals(out, started), our_results(out))
 
@@ -349,7 +349,7 @@ def generated(count: int, work: Path, env: dict, log: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
     make_generated(folder, count)
-    wall = run([sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(out), "-j", "2",
+    wall = run([sys.executable, "-m", "autograder", "grade", str(folder), "--assignment", "ps1", "--out", str(out), "-j", "2",
                 "--no-progress"], env, log, "generated")
     graded = len(list(out.glob("*/results.json")))
     print(f"{graded} generated submissions (.py; correct, buggy, broken), full grading suite, -j 2: "

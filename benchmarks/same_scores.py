@@ -67,7 +67,8 @@ def grade(code: Path, corpus: Path, out: Path, jobs: int) -> float:
     env = {**os.environ, "PYTHONPATH": str(code)}
     env.pop("AUTOGRADER_REFERENCE", None)
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(corpus), "--out", str(out), "-j",
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(corpus), "--assignment", "ps1",
+                           "--out", str(out), "-j",
                            str(jobs), "--no-progress"], cwd=code, env=env, capture_output=True, text=True)
     if proc.returncode not in (0, 3):
         sys.exit(f"grading with {code} exited {proc.returncode}:\n{proc.stderr[-3000:]}")
