@@ -132,7 +132,8 @@ y_hat = two_layer_forward(x, W1, b1, W2, b2)
 assert y_hat.shape == (2, 2)""",
         """\
 assert np.allclose(y_hat, [[0.47993495, 0.52006505], [0.33485599, 0.66514401]])
-assert np.allclose(two_layer_forward(np.zeros((1, 2)), np.zeros((2, 3)), np.zeros(3), np.zeros((3, 4)), np.zeros(4)), 0.25)"""),
+zeros = two_layer_forward(np.zeros((1, 2)), np.zeros((2, 3)), np.zeros(3), np.zeros((3, 4)), np.zeros(4))
+assert np.allclose(zeros, 0.25)"""),
     "two_layer_grad_x": (
         """\
 x = np.array([[1.0, 2.0], [3.0, -1.0]])

@@ -210,7 +210,8 @@ def plain_compare(n_notebooks: int, work: Path, env: dict, log: Path) -> list[st
     source = assert_ps1.build()
     nbformat.write(source, str(plain / "source" / "ps1" / "ps1.ipynb"))
     autograded_points = sum(float(c.metadata["nbgrader"].get("points", 0)) for c in source.cells
-                            if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution"))
+                            if c.metadata.get("nbgrader", {}).get("grade")
+                            and not c.metadata["nbgrader"].get("solution"))
     run([py, "-m", "nbgrader", "generate_assignment", "ps1", "--force"], env, log, cwd=plain)
     notebooks = student_notebooks(plain / "release" / "ps1" / "ps1.ipynb", n_notebooks)
     for student, (nb, _) in notebooks.items():
@@ -234,7 +235,8 @@ def plain_compare(n_notebooks: int, work: Path, env: dict, log: Path) -> list[st
         out = work / f"plain-out-j{jobs}"
         shutil.rmtree(out, ignore_errors=True)
         started = time.time()
-        wall = run([py, "-m", "autograder", "grade", str(plain / "submitted"), "--assignment", "ps1", "--out", str(out), "-j", str(jobs),
+        wall = run([py, "-m", "autograder", "grade", str(plain / "submitted"), "--assignment", "ps1",
+                    "--out", str(out), "-j", str(jobs),
                     "--no-progress"], env, log, f"j{jobs}")
         ours[jobs] = (wall, our_intervals(out, started), our_results(out))
 
