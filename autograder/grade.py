@@ -55,8 +55,9 @@ def start_reference(assignment: Assignment | str | None = None, *, spawn=None,
         raise GraderError(f"the reference solution {path} is missing; build it with "
                           f"`autograder build {assignment.name}`.")
     launcher = {"spawn": spawn} if spawn is not None else {}
-    # the reference serves a whole class: no per-submission time budget
-    reference = Submission(load(path).cells, label="the reference solution", budget=math.inf,
+    # the reference serves a whole class: no per-submission time budget, and each distinct request is
+    # computed once (see worker.Memo)
+    reference = Submission(load(path).cells, label="the reference solution", budget=math.inf, memo=True,
                            load_timeout=load_timeout, **launcher, **worker_options(assignment, settings))
     reference.assignment = assignment
     if reference.report.failed or reference.report.errors:
@@ -85,15 +86,28 @@ def one_thread():
     return threadpool_limits(limits=1)
 
 
-def run_suite(student: Submission, reference: Submission, seed: int, assignment: Assignment,
-              functions: set[str] | None = None, carry_forward: bool = True) -> GradingPlugin:
-    plugin = GradingPlugin(student, reference, seed, functions, carry_forward)
+def pytest_args(assignment: Assignment) -> list[str]:
     suite = str(assignment.grading)
     # no:unraisableexception and no:logging: the one gc.collect()s at the end of every session, the other
     # re-attaches log handlers for every test phase (PyTorch has dozens of loggers); neither serves grading
-    args = [suite, "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:unraisableexception",
+    return [suite, "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:unraisableexception",
             "-p", "no:logging", "--assert=plain",
             "-c", os.devnull, "--rootdir", suite, "-W", "ignore::DeprecationWarning"]
+
+
+def warm_up(assignment: Assignment) -> None:
+    """Collect the grading suite once without running it: its modules (and what they import, such as an
+    oracle's PyTorch, 2 to 3 s) are loaded now. A grading job calls this while the fork server is still
+    starting, so the two start-ups overlap instead of the first submission paying for it. A suite that
+    cannot be collected says so later, when the first submission is graded."""
+    with quiet():
+        pytest.main(pytest_args(assignment) + ["--collect-only"], plugins=[SuiteImport(assignment)])
+
+
+def run_suite(student: Submission, reference: Submission, seed: int, assignment: Assignment,
+              functions: set[str] | None = None, carry_forward: bool = True) -> GradingPlugin:
+    plugin = GradingPlugin(student, reference, seed, functions, carry_forward)
+    args = pytest_args(assignment)
     with quiet() as log, one_thread():
         code = pytest.main(args, plugins=[plugin, SuiteImport(assignment)])
     if plugin.collect_errors or code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):

@@ -28,7 +28,7 @@ def main(reply_fd: int) -> int:
     import logging
 
     from autograder.assignment import get
-    from autograder.grade import GraderError, grade, start_reference
+    from autograder.grade import GraderError, grade, start_reference, warm_up
     from autograder.pool import Client
     from autograder.sandbox import Settings
 
@@ -68,8 +68,9 @@ def main(reply_fd: int) -> int:
     settings = Settings.from_message(config["sandbox"]) if config.get("sandbox") else None
     limits = {name: config[name] for name in ("load_timeout",) if config.get(name)}
     try:
-        reference = start_reference(get(config["assignment"], config["course"]), spawn=spawn, settings=settings,
-                                    **limits)
+        assignment = get(config["assignment"], config["course"])
+        warm_up(assignment)  # while the fork server imports: the two start-ups overlap
+        reference = start_reference(assignment, spawn=spawn, settings=settings, **limits)
     except GraderError as exc:
         replies.write(json.dumps({"fatal": str(exc)}) + "\n")
         return 1

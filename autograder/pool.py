@@ -44,8 +44,12 @@ from autograder.worker import worker_env
 log = logging.getLogger("autograder.pool")
 
 PRELOAD = ("numpy", "autograder.codec", "autograder.sandbox", "autograder.worker", "autograder.harness")
-# PyTorch, and what its first optimizer step imports (torch._dynamo, with sympy: 2 to 3 s in every new worker)
-OPTIONAL_PRELOAD = ("torch", "torch.nn", "torch.nn.functional", "torch.optim", "torch.utils.data", "torch._dynamo")
+# PyTorch, and what its first optimizer step imports (torch._dynamo, with sympy: 2 to 3 s in every new worker);
+# matplotlib's pyplot, which notebooks import to plot: 0.7 s in every new worker, most of it finding the
+# system's fonts (its font list is built once here, and the workers inherit it, on the Agg backend that
+# worker_env sets)
+OPTIONAL_PRELOAD = ("torch", "torch.nn", "torch.nn.functional", "torch.optim", "torch.utils.data", "torch._dynamo",
+                    "matplotlib.pyplot")
 START_TIMEOUT = 120.0  # seconds for the zygote to import its modules
 SOCKET_NAME = "zygote.sock"
 
