@@ -4,7 +4,8 @@
     python benchmarks/same_scores.py BEFORE -j 2 --keep DIR
 
 The corpus: every file of tests/submissions/correct, every bug of tests/submissions/buggy.py and every mistake
-of tests/submissions/typical.py as a .py submission, tests/test_batch.py's broken submissions, and notebooks
+of tests/submissions/typical.py as a .py submission, tests/test_batch.py's broken submissions, every attack of
+tests/attacks on the stub (tests/attack_corpus.py), and notebooks
 (the reference notebook with its solutions, and with one bug each, as benchmarks/class_grading.py makes them).
 Both commits grade it with `autograder grade DIR --out OUT` (BEFORE from a temporary `git worktree`); then the
 class's grades.csv and, student by student, every test's name, points and status must be the same (exit status
@@ -55,6 +56,10 @@ def write_corpus(folder: Path, notebooks: int) -> int:
 
     for name, source in BROKEN.items():
         (folder / f"broken-{name}.py").write_bytes(source if isinstance(source, bytes) else source.encode())
+    import attack_corpus
+
+    for name in attack_corpus.attack_names():
+        attack_corpus.build(name, folder).rename(folder / f"attack-{name}.py")
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from class_grading import REFERENCE, student_notebooks
 
