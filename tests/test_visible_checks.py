@@ -2,9 +2,9 @@
 
 For every assignment with a bug corpus (PS1: tests/submissions/, PS2: tests/submissions/ps2/), every bug of its
 buggy.py is run the way a student meets it: the release's setup cell, correct functions (correct/base.py), the
-buggy function, then the check cell of that function (tests/check_cells.py, in a subprocess, no kernel). Every
-correct variant of the corpus's correct/ passes every check cell, so the checks are not stricter than the spec.
-One bug per assignment also goes through a real `nbgrader validate`.
+buggy function, then the check cell of that function (tests/check_cells.py, in a subprocess, no kernel). The
+reference's answers and every correct variant of the corpus's correct/ pass every check cell, so the checks are
+not stricter than the spec. One bug per assignment also goes through a real `nbgrader validate`.
 """
 import json
 import runpy
@@ -63,6 +63,13 @@ def check_functions(release: Path) -> list[str]:
             if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("check_")]
 
 
+def reference_answers(name: str) -> str:
+    """The reference's solution code cells, one after another: the answers as a student would have written them."""
+    nb = nbformat.read(assignment.get(name, ROOT).reference, 4)
+    return "\n\n".join(c.source for c in nb.cells
+                        if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution"))
+
+
 def run_checks(release: Path, cases: list[dict]) -> dict:
     """{case name: {function: None if its check cell passed, else the error}} (see check_cells.py)."""
     assert release.exists(), f"no release at {release}: run `nbgrader generate_assignment {release.parent.name}`"
@@ -79,13 +86,15 @@ def corpus(request) -> Corpus:
 
 @pytest.fixture(scope="module")
 def results(corpus) -> dict:
-    """One check_cells.py run per assignment: every bug against the checks of what it breaks, every correct
-    variant against every check."""
+    """One check_cells.py run per assignment: every bug against the checks of what it breaks, the reference and
+    every correct variant against every check."""
     buggy = corpus.buggy()
     cases = [{"name": bug.name, "source": buggy["build_source"](bug), "functions": sorted(bug.breaks)}
              for bug in buggy["BUGS"]]
     cases += [{"name": f"correct/{path.name}", "source": path.read_text(),
                "functions": check_functions(corpus.release)} for path in corpus.variants()]
+    cases += [{"name": "correct/the reference", "source": reference_answers(corpus.name),
+               "functions": check_functions(corpus.release)}]
     return run_checks(corpus.release, cases)
 
 
@@ -96,9 +105,9 @@ def test_every_bug_fails_the_check_cell_of_its_function(corpus, results):
     assert passed == [], f"these bugs pass the visible check of the function they break: {passed}"
 
 
-def test_every_correct_variant_passes_every_check_cell(corpus, results):
+def test_the_reference_and_every_correct_variant_pass_every_check_cell(corpus, results):
     variants = [name for name in results if name.startswith("correct/")]
-    assert len(variants) >= corpus.min_variants
+    assert len(variants) >= corpus.min_variants + 1 and "correct/the reference" in variants
     assert set(check_functions(corpus.release)) == set(assignment.get(corpus.name, ROOT).functions()), \
         "every graded function should have a visible check cell"
     failed = {f"{name}: check_{fn}": error for name in variants for fn, error in results[name].items() if error}
