@@ -35,8 +35,9 @@ import attack_corpus
 from autograder.worker import Submission
 from nbgrader_course import (COURSE_ID, REFERENCE_NB, cell, db_url, grade_id, nbgrader, notebook_text, page_text,
                              plain, read, secrets, stub, write)
-from test_attacks import FUNCTIONS as ATTACK_FUNCTIONS
-from test_attacks import NEEDS
+from test_attacks import NEEDS, RUNS
+
+ATTACK_FUNCTIONS = RUNS["ps1"].functions  # the corpus's stubs are PS1's (attack_corpus.build's default)
 
 CALL_TIMEOUT, BUDGET = 1.0, 4.0  # as the corpus is graded in test_attacks.py: bounded, and 0 when honest
 

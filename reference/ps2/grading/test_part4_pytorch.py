@@ -281,9 +281,13 @@ def run_train(student, reference, judge, *, params, device: str, X=None, y=None,
                     params=params, X=X, y=y, device=device, seeds=seeds, record=record, **hyper)
 
 
-def check_learned(run: dict, *, where: str, params0) -> None:
+def check_changed(run: dict, *, where: str, params0) -> None:
     if all(np.array_equal(a, b) for pair, pair0 in zip(run["params"], params0) for a, b in zip(pair, pair0)):
         raise AssertionError(f"{where} did not change the parameters of the model it was given (did it train a copy?).")
+
+
+def check_learned(run: dict, *, where: str, params0) -> None:
+    check_changed(run, where=where, params0=params0)
     accuracy = held_out_accuracy(run["params"])
     if accuracy < 0.8:
         raise AssertionError(f"after {where} on 120 Iris flowers the model classifies {accuracy:.1%} of the 30 "
@@ -416,6 +420,7 @@ def test_train_classifier_deterministic(student, reference, rng):
         first, second = runs
         a, _ = check_lists(first["value"], where=where, epochs=3)
         b, _ = check_lists(second["value"], where=where, epochs=3)
+        check_changed(first, where=where, params0=params0)  # two runs that train nothing agree trivially
         if a != b:
             e = next(i for i, (u, v) in enumerate(zip(a, b)) if u != v)
             raise AssertionError(f"{where} run twice from the same initial parameters returned {a[e]!r} and then "
