@@ -268,7 +268,7 @@ def test_the_leak_check_would_see_the_reference():
     """The reference holds the lines the check above looks for, and the attack's glob finds it from here."""
     reference = plain(notebook_text(read(REFERENCE_NB)))
     assert len(secrets()) > 50 and all(line in reference for line in secrets())
-    assert list((REFERENCE_NB.parent.parent).glob("*/*.ipynb")) == [REFERENCE_NB]
+    assert REFERENCE_NB in (REFERENCE_NB.parent.parent).glob("*/*.ipynb")
 
 
 def test_student_code_cannot_read_or_write_the_workspace(hostile):
