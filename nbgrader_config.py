@@ -2,28 +2,35 @@
 
 source = reference/ (instructors only), release = assignments/ (committed, for students);
 submitted/, autograded/, feedback/, downloaded/ (LMS downloads for zip_collect), the gradebook and
-the exported grades.csv live in a course workspace that git ignores: ./course by default, or wherever
-AUTOGRADER_WORKSPACE points. AUTOGRADER_DB_URL overrides the gradebook's database (SQLite by default; a
-postgresql:// URL when several people grade at once). One file serves every assignment of the course
-(reference/<name>/ each).
+the exported grades.csv live in a course workspace that git ignores: ./course by default, or the setting
+workspace. The setting db_url overrides the gradebook's database (SQLite by default; a postgresql:// URL
+when several people grade at once). One file serves every assignment of the course (reference/<name>/ each).
+
+Settings shared with the `autograder` command (the workspace, the database, the late policy, the workers'
+timeouts and sandbox) come from autograder.config, as the CLI reads them: defaults < autograder.toml in this
+folder < the environment (AUTOGRADER_*); nbgrader's own flags (--LatePenalty.policy=...) come last.
+`autograder config --show` prints them.
 """
 import glob
 import os
 
+from autograder.config import load as load_settings
+
 c = get_config()  # noqa: F821  (nbgrader provides get_config when it loads this file)
 
 root = os.path.dirname(os.path.abspath(__file__))
-workspace = os.path.abspath(os.environ.get("AUTOGRADER_WORKSPACE", os.path.join(root, "course")))
+settings = load_settings(course=root)
+workspace = os.path.abspath(settings.workspace or os.path.join(root, "course"))
 os.makedirs(workspace, exist_ok=True)  # SQLite cannot create the gradebook in a missing folder
 
 c.CourseDirectory.root = root
-c.CourseDirectory.course_id = os.environ.get("AUTOGRADER_COURSE_ID", "course")
+c.CourseDirectory.course_id = settings.course_id
 c.CourseDirectory.source_directory = "reference"
 c.CourseDirectory.release_directory = "assignments"
 c.CourseDirectory.submitted_directory = os.path.join(workspace, "submitted")
 c.CourseDirectory.autograded_directory = os.path.join(workspace, "autograded")
 c.CourseDirectory.feedback_directory = os.path.join(workspace, "feedback")
-c.CourseDirectory.db_url = os.environ.get("AUTOGRADER_DB_URL", "sqlite:///" + os.path.join(workspace, "gradebook.db"))
+c.CourseDirectory.db_url = settings.db_url or "sqlite:///" + os.path.join(workspace, "gradebook.db")
 # The release carries the notebook and its data files only: not the notebook's text form (reference/<name>/<name>.py
 # holds the solutions), the grading suite, the settings or the samples; no caches.
 _assignments = sorted(os.path.basename(os.path.dirname(p)) for p in glob.glob(os.path.join(root, "reference", "*", "assignment.toml")))
@@ -63,15 +70,22 @@ if Execute not in _nbgrader_steps:
 c.Autograde.autograde_preprocessors = ["autograder.nbgrader_grading.SandboxedGrading" if step is Execute else step
                                        for step in _nbgrader_steps]
 # the workers must not see the workspace: the gradebook, every student's submission and feedback
-c.SandboxedGrading.hide = [workspace]
+c.SandboxedGrading.hide = [workspace, *settings.hide]
 c.SandboxedGrading.course = root
+c.SandboxedGrading.call_timeout = settings.call_timeout
+c.SandboxedGrading.load_timeout = settings.load_timeout
+c.SandboxedGrading.budget = settings.submission_budget
+c.SandboxedGrading.fork_server = settings.pool
+c.SandboxedGrading.sandbox = settings.sandbox
+c.SandboxedGrading.sandbox_uid = settings.sandbox_uid
+c.SandboxedGrading.sandbox_gid = settings.sandbox_gid
 # ---------------------------------------------------------------- end of the sandboxed-autograde block
 
 # ---- Late work (autograder/late.py; kept in this one block) --------------------------------------------------
 # The due date is the gradebook's: `nbgrader db assignment add ps1 --duedate="2026-12-01 23:59:00 UTC"`.
 # The penalty is autograder.late's, the same the CLI applies (`autograder grade ... --due ... --late-policy ...`):
-# set AUTOGRADER_LATE_POLICY (e.g. "10%/day, cap 50%, grace 15m"; "zero"; default "none") for both, or write
-# the rule here instead of reading the environment.
+# the setting late_policy (e.g. "10%/day, cap 50%, grace 15m"; "zero"; default "none"), in autograder.toml or
+# $AUTOGRADER_LATE_POLICY, serves both.
 c.AssignLatePenalties.plugin_class = "autograder.late.LatePenalty"
-c.LatePenalty.policy = os.environ.get("AUTOGRADER_LATE_POLICY", "none")
+c.LatePenalty.policy = settings.late_policy
 # ---- end of late work -----------------------------------------------------------------------------------------

@@ -215,21 +215,29 @@ def for_submission(path: Path, course: Path | str | None = None) -> tuple[Assign
 
 
 def _file_stems(path: Path) -> set[str]:
+    """The names a submission (a file, or a class folder or zip) carries: its files' stems and its folders'
+    names (nbgrader's submitted/<student>/<assignment>/)."""
     import zipfile
 
     if path.is_dir():
-        return {p.stem for p in path.rglob("*") if p.suffix in (".ipynb", ".py")}
+        return {p.stem for p in path.rglob("*") if p.suffix in (".ipynb", ".py") or p.is_dir()}
     if path.suffix == ".zip":
         try:
             with zipfile.ZipFile(path) as zf:
-                return {Path(n).stem for n in zf.namelist() if n.endswith((".ipynb", ".py"))}
+                return {Path(part).stem for n in zf.namelist() for part in Path(n).parts}
         except (OSError, zipfile.BadZipFile):
             return set()
     return {path.stem}
 
 
-def _text(path: Path) -> str:
-    try:
-        return path.read_text(errors="replace") if path.is_file() and path.suffix in (".ipynb", ".py") else ""
-    except OSError:
-        return ""
+def _text(path: Path, most: int = 20) -> str:
+    """The text of a submission file, or of the first `most` submission files of a folder."""
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.suffix in (".ipynb", ".py"))[:most] \
+        if path.is_dir() else []
+    texts = []
+    for file in files:
+        try:
+            texts.append(file.read_text(errors="replace") if file.suffix in (".ipynb", ".py") else "")
+        except OSError:
+            pass
+    return "\n".join(texts)

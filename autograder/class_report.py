@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import statistics
-import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +17,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from autograder.report import student_output
+from autograder import files
 from autograder.result import Result
+from autograder.view import student_view
 
 # nbgrader 0.9's CSV exporter (nbgrader/plugins/export.py, CsvExportPlugin): these columns, in this order
 NBGRADER_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
@@ -55,25 +54,6 @@ class Graded:
         if self.late.get("seconds") and not self.late.get("submitted"):
             return "flagged late by the LMS"
         return late_by(self.late.get("seconds"))
-
-
-def write_text(text: str, path: str | Path) -> None:
-    """Atomically, like report.write_json: a reader sees the old file or the new one, never half of one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.fchmod(fd, 0o666 & ~_umask())  # as an ordinary new file (mkstemp makes it private)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def functions_of(graded: list[Graded]) -> list[str]:
@@ -194,10 +174,10 @@ def junit_xml(graded: list[Graded], name: str = "autograder") -> str:
             ET.SubElement(props, "property", name=key, value=_xml_text(value))
         if r.load_failed:
             ET.SubElement(props, "property", name="load_failed", value=_xml_text(r.load_failed))
-        for t in r.tests:
+        for t in student_view(r).tests:
             case = ET.SubElement(suite, "testcase", classname=f"{name}.{_xml_text(g.student)}.{_xml_text(t.function)}",
                                  name=_xml_text(t.name), time="0")
-            message = _xml_text(student_output(t))
+            message = _xml_text(t.message)
             points = f"{_num(t.score)} / {_num(t.max_score)} points"
             if t.status == "failed":
                 ET.SubElement(case, "failure", message=message[:500], type="failed").text = f"{points}\n{message}"
@@ -328,24 +308,20 @@ def summary_png(graded: list[Graded], path: str | Path) -> None:
     right.set_xlabel("points")
     right.set_title("Mean points per function")
     right.legend(loc="lower right")
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".png")
-    os.fchmod(fd, 0o666 & ~_umask())
-    os.close(fd)
-    fig.savefig(tmp, dpi=110)
-    os.replace(tmp, path)
+    with files.replacing(path) as tmp:
+        fig.savefig(tmp, dpi=110, format="png")
 
 
 def write_class_outputs(graded: list[Graded], out_dir: str | Path, missing=()) -> list[Path]:
     """grades.csv, junit.xml, summary.png and, for an nbgrader submitted/ tree, nbgrader_grades.csv."""
     out_dir = Path(out_dir)
     written = [out_dir / "grades.csv", out_dir / "junit.xml", out_dir / "summary.png"]
-    write_text(grades_csv(graded, missing), written[0])
-    write_text(junit_xml(graded), written[1])
+    files.write_text(grades_csv(graded, missing), written[0])
+    files.write_text(junit_xml(graded), written[1])
     summary_png(graded, written[2])
     nbgrader_path = out_dir / "nbgrader_grades.csv"
     if any(g.nbgrader for g in graded):
-        write_text(nbgrader_csv(graded), nbgrader_path)
+        files.write_text(nbgrader_csv(graded), nbgrader_path)
         written.append(nbgrader_path)
     elif nbgrader_path.exists():
         nbgrader_path.unlink()

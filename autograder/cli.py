@@ -1,5 +1,7 @@
-"""The command line: `autograder grade`, `autograder merge`, `autograder export gradescope`, `autograder demo`,
-`autograder build`, `autograder new`."""
+"""The command line: `autograder grade`, `merge`, `export gradescope`, `demo`, `build`, `new`, `config --show`.
+
+The CLI builds the one Config (autograder.config: defaults < config file < environment < flags) and passes its
+values down; nothing below it reads the environment for a setting."""
 from __future__ import annotations
 
 import argparse
@@ -12,7 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from autograder import __version__
+from autograder import __version__, config
 
 # grade, report and demo import nbformat, pytest and NumPy: imported where they are used, so that a
 # refused argument is answered at once
@@ -22,32 +24,34 @@ class UsageError(Exception):
 
 
 def cmd_grade(args, console: Console) -> int:
+    settings = args.settings
     for path in map(Path, args.submission):
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
-    if args.only:
-        args.only = check_functions(args.only, args)
     if args.out:
         return cmd_grade_many(args, console)
     if len(args.submission) > 1:
         console.print("[red]autograder: grading several submissions needs --out DIR for the results.[/]")
         return 2
-    for option, given in (("-j", args.jobs), ("--shard", args.shard), ("--due", args.due)):
+    typed = config.given(args)  # refused only when typed: from a config file or the environment they serve class runs
+    for option, given in (("-j", "jobs" in typed), ("--shard", args.shard), ("--due", "due" in typed)):
         if given:
             console.print(f"[red]autograder: {option} grades a class: give --out DIR too.[/]")
             return 2
     check_submission(Path(args.submission[0]))
-    from autograder import report
+    from autograder import files, report
     from autograder.grade import grade
 
     if args.classroom:
         console = Console(stderr=True, highlight=False)  # stdout carries only the reporter's payload
-    assignment = choose_assignment(args, Path(args.submission[0]), console)
-    result = grade(Path(args.submission[0]), assignment=assignment, seed=args.seed, functions=_functions(args),
-                   carry_forward=not args.no_carry_forward)
+    assignment = choose_assignment(args, Path(args.submission[0]))
+    if args.only:
+        args.only = check_functions(args.only, assignment)
+    say_choice(args, console)
+    result = grade(Path(args.submission[0]), assignment=assignment, functions=_functions(args), **grading(settings))
     if args.results:
-        report.write_json(report.gradescope(result), args.results)
-    report.terminal(result, console)
+        files.write_json(report.WRITERS["gradescope"](result), args.results)
+    report.WRITERS["terminal"](result, console)
     if args.classroom:
         write_classroom(result)
     if result.grader_errors:
@@ -72,30 +76,39 @@ def _functions(args) -> set[str] | None:
     return set(args.only) if getattr(args, "only", None) else None
 
 
-def choose_assignment(args, submission: Path | None, console: Console):
-    """--assignment's, else the one the course and the submission make unambiguous (said on the terminal)."""
+def grading(settings: config.Config) -> dict:
+    """The settings grade() takes, from the Config."""
+    return {"seed": settings.seed, "carry_forward": settings.carry_forward, "call_timeout": settings.call_timeout,
+            "load_timeout": settings.load_timeout, "budget": settings.submission_budget,
+            "settings": settings.sandbox_settings()}
+
+
+def choose_assignment(args, submission: Path | None):
+    """--assignment's, else the one the course and the submission make unambiguous; how it was worked out is
+    kept in args.chosen_how for say_choice (after the other arguments are checked: a refusal is one line)."""
     from autograder import assignment
 
+    name, course = args.settings.assignment, args.settings.course
     try:
-        if args.assignment or submission is None:
-            return assignment.get(args.assignment, args.course)
-        chosen, how = assignment.for_submission(submission, args.course)
+        if name or submission is None:
+            return assignment.get(name, course)
+        chosen, how = assignment.for_submission(submission, course)
     except assignment.AssignmentError as exc:
         raise UsageError(str(exc)) from None
     if len(assignment.names(chosen.course)) > 1:
-        console.print(f"[dim]autograder: grading as {chosen.name} ({how}; --assignment NAME to choose).[/]")
+        args.chosen_how = f"autograder: grading as {chosen.name} ({how}; --assignment NAME to choose)."
     return chosen
 
 
-def check_functions(text: str, args) -> list[str]:
-    """--only's names, each one the suite grades; an unknown one is named with the closest known name."""
-    wanted = [f.strip() for f in text.split(",") if f.strip()]
-    from autograder import assignment
+def say_choice(args, console: Console) -> None:
+    if getattr(args, "chosen_how", ""):
+        console.print(args.chosen_how, style="dim", markup=False, highlight=False)
 
-    try:
-        known = assignment.get(args.assignment, args.course).functions()
-    except assignment.AssignmentError:
-        known = []  # the assignment is worked out later, from the submission; the suite ignores unknown names
+
+def check_functions(text: str, assignment) -> list[str]:
+    """--only's names, each one the assignment grades; an unknown one is named with the closest known name."""
+    wanted = [f.strip() for f in text.split(",") if f.strip()]
+    known = assignment.functions()
     if not wanted:
         raise UsageError("--only needs at least one function name, e.g. --only sigmoid,softmax.")
     for name in wanted:
@@ -118,20 +131,43 @@ def check_submission(path: Path) -> None:
         raise UsageError(f"{path} holds no notebook (.ipynb), .py file or zip to grade.")
 
 
+def class_assignment(args, console: Console):
+    """The class's assignment; when it cannot be worked out, an input that holds nothing to grade is the
+    sentence to give (discovery's), before "say which assignment"."""
+    try:
+        return choose_assignment(args, Path(args.submission[0]))
+    except UsageError:
+        from autograder.discover import BatchError, discover
+
+        with tempfile.TemporaryDirectory(prefix="ag-check-") as scratch:
+            try:
+                discover(args.submission, Path(scratch), "")
+            except BatchError as exc:
+                raise UsageError(str(exc)) from None
+        raise
+
+
 def cmd_grade_many(args, console: Console) -> int:
-    from autograder.batch import BatchError, grade_many
+    from autograder.batch import BatchError, check_out_dir, grade_many
 
     if args.results or args.classroom:
         console.print("[red]autograder: --results and --classroom grade one submission; with --out each "
                       "student's results.json is written under DIR.[/]")
         return 2
-    chosen = choose_assignment(args, Path(args.submission[0]), console)
     try:
-        outcome = grade_many(args.submission, args.out, jobs=args.jobs, shard=args.shard, seed=args.seed,
-                             functions=_functions(args), progress=not args.no_progress,
-                             console=console, use_pool=not args.no_pool, assignment=chosen,
-                             due=args.due, late_policy=args.late_policy,
-                             carry_forward=not args.no_carry_forward)
+        check_out_dir(Path(args.out))
+    except BatchError as exc:
+        raise UsageError(str(exc)) from None
+    chosen = class_assignment(args, console)
+    if args.only:
+        args.only = check_functions(args.only, chosen)
+    say_choice(args, console)
+    settings = args.settings
+    try:
+        outcome = grade_many(args.submission, args.out, jobs=settings.jobs, shard=args.shard,
+                             functions=_functions(args), progress=settings.progress,
+                             console=console, use_pool=settings.pool, assignment=chosen,
+                             due=settings.due, late_policy=settings.late_policy, **grading(settings))
     except BatchError as exc:
         console.print(f"autograder: {exc}", markup=False, style="red", soft_wrap=True)
         return 2
@@ -157,7 +193,7 @@ def cmd_merge(args, console: Console) -> int:
 def cmd_export(args, console: Console) -> int:
     from autograder.export import gradescope_zip
 
-    path = gradescope_zip(Path(args.out), choose_assignment(args, None, console))
+    path = gradescope_zip(Path(args.out), choose_assignment(args, None))
     console.print(f"wrote {path}: upload it as the autograder of a Gradescope programming assignment.")
     return 0
 
@@ -167,9 +203,10 @@ def demo_assignments(args) -> list:
     from autograder import assignment
 
     try:
-        if args.assignment:
-            return [assignment.get(args.assignment, args.course)]
-        course = Path(args.course).resolve() if args.course else assignment.find_course()
+        name, course = args.settings.assignment, args.settings.course
+        if name:
+            return [assignment.get(name, course)]
+        course = Path(course).resolve() if course else assignment.find_course()
         if course is None:
             assignment.get(None, None)  # raises the sentence that says no course was found
         return [assignment.get(name, course) for name in assignment.names(course)]
@@ -181,14 +218,15 @@ def cmd_demo(args, console: Console) -> int:
     from autograder import demo, report
     from autograder.grade import grade, start_reference
 
+    options = grading(args.settings)
     for assignment in demo_assignments(args):
         with tempfile.TemporaryDirectory(prefix="ag-demo-") as workdir:
             samples = demo.samples(Path(workdir), assignment)
-            reference = start_reference(assignment)
+            reference = start_reference(assignment, settings=options["settings"], load_timeout=options["load_timeout"])
             try:
                 for title, path in samples:
                     console.rule(f"{assignment.name}: {title}")
-                    report.terminal(grade(path, reference=reference), console)
+                    report.terminal(grade(path, reference=reference, **options), console)
             finally:
                 reference.close()
     return 0
@@ -201,9 +239,9 @@ def cmd_build(args, console: Console) -> int:
 
     try:
         if args.name:
-            chosen = [assignment.get(args.name, args.course)]
+            chosen = [assignment.get(args.name, args.settings.course)]
         else:
-            course = _course(args.course)
+            course = _course(args.settings.course)
             chosen = [a for a in (assignment.get(n, course) for n in assignment.names(course))
                       if authoring.text_source(a).is_file()]
     except assignment.AssignmentError as exc:
@@ -218,6 +256,11 @@ def cmd_build(args, console: Console) -> int:
             console.print(f"autograder: {exc}", markup=False, style="red", soft_wrap=True)
             failed += 1
     return 1 if failed else 0
+
+
+def cmd_config(args, console: Console) -> int:
+    print(config.show(args.settings))
+    return 0
 
 
 class _Stale(Exception):
@@ -282,22 +325,11 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help).\n")
 
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-def add_assignment(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--assignment", metavar="NAME", help="the assignment (reference/NAME/ in the course; also its "
-                   "folder in an nbgrader tree). Default: the course's only one, else worked out from the "
-                   "submission's notebook name or the functions it defines")
-    p.add_argument("--course", metavar="DIR", help="the course folder (default: the nearest folder at or above "
-                   "this one holding reference/<name>/assignment.toml, else the checkout the package runs from)")
+def add_settings(p: argparse.ArgumentParser, command: str) -> None:
+    """--config FILE, and the flags of the settings this command takes (generated from autograder.config)."""
+    p.add_argument("--config", metavar="FILE", help=f"the config file (default: $AUTOGRADER_CONFIG, else "
+                   f"{config.FILE_NAME} at the course root; see `autograder config --show`)")
+    config.add_flags(p, command)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -311,42 +343,28 @@ def parser() -> argparse.ArgumentParser:
                        "them (an LMS or Gradescope bulk download). A re-run skips what is already graded.")
     g.add_argument("submission", nargs="+", metavar="PATH")
     g.add_argument("--results", metavar="FILE", help="write Gradescope's results.json here (one submission)")
-    g.add_argument("--seed", type=int, help="seed for the hidden tests' inputs (default: from the code graded)")
     g.add_argument("--out", metavar="DIR", help="grade a class into DIR: DIR/<student>/results.json and "
                    "feedback.md, grades.csv, junit.xml, summary.png")
-    g.add_argument("-j", "--jobs", type=positive_int, metavar="N",
-                   help="grading processes, at least 1 (default: the number of cores)")
     g.add_argument("--shard", metavar="K/N", help="grade only the K-th of N slices of the class (see merge)")
     g.add_argument("--classroom", action="store_true", help="print the result GitHub Classroom's grading "
                    "reporter reads (base64 JSON; also the step output `result` under GitHub Actions)")
     g.add_argument("--only", metavar="FN,...", help="grade only these functions (a quicker, partial grade)")
-    add_assignment(g)
-    g.add_argument("--due", metavar="WHEN", default=os.environ.get("AUTOGRADER_DUE") or None,
-                   help="the due date, e.g. 2026-12-01T23:59:00+00:00 (no zone: UTC); lateness comes from "
-                   "nbgrader's timestamp.txt or the LMS's _LATE_ flag (default: $AUTOGRADER_DUE)")
-    g.add_argument("--late-policy", metavar="RULE", default=os.environ.get("AUTOGRADER_LATE_POLICY", "none"),
-                   help="none, zero, or e.g. '10%%/day, cap 50%%, grace 15m' (see docs/instructors.md; "
-                   "default: $AUTOGRADER_LATE_POLICY, the one nbgrader_config.py gives nbgrader, else none)")
-    g.add_argument("--no-progress", action="store_true", help="no progress bar")
-    g.add_argument("--no-carry-forward", action="store_true", help="grade each function with the other "
-                   "functions it calls as the student wrote them (by default, with correct ones, so a mistake "
-                   "costs points only where it is)")
-    g.add_argument("--no-pool", action="store_true", help="start every worker as a new interpreter "
-                   "instead of forking it from a warm fork server")
+    add_settings(g, "grade")
     g.set_defaults(run=cmd_grade)
     m = sub.add_parser("merge", help="combine the output folders of shards into one (grades.csv, junit.xml, summary)")
     m.add_argument("dirs", nargs="+", metavar="DIR")
     m.add_argument("--out", metavar="DIR", required=True)
     m.add_argument("--allow-partial", action="store_true", help="merge even when a shard or a student's "
                    "results are missing (they are listed); without it a merge with anything missing fails")
+    add_settings(m, "merge")
     m.set_defaults(run=cmd_merge)
     e = sub.add_parser("export", help="write a package for another grading platform")
     e.add_argument("platform", choices=["gradescope"])
     e.add_argument("--out", metavar="FILE", default="autograder.zip", help="default: autograder.zip")
-    add_assignment(e)
+    add_settings(e, "export")
     e.set_defaults(run=cmd_export)
     d = sub.add_parser("demo", help="grade each assignment's samples: the reference, the release and typical mistakes")
-    add_assignment(d)
+    add_settings(d, "demo")
     d.set_defaults(run=cmd_demo)
     b = sub.add_parser("build", help="build an assignment's nbgrader source notebook reference/NAME/NAME.ipynb "
                        "from its text form NAME.py, with each graded cell's points from the grading suite",
@@ -357,8 +375,7 @@ def parser() -> argparse.ArgumentParser:
                    "course that has a NAME.py)")
     b.add_argument("--check", action="store_true", help="write nothing; exit 1 if a notebook is not what the "
                    "build would write")
-    b.add_argument("--course", metavar="DIR", help="the course folder (default: the nearest folder at or above "
-                   "this one holding reference/<name>/assignment.toml, else the checkout the package runs from)")
+    add_settings(b, "build")
     b.set_defaults(run=cmd_build)
     n = sub.add_parser("new", help="start an assignment: reference/NAME/ with a notebook of one function, its "
                        "grading suite and settings, built and ready to release (see docs/authoring.md)")
@@ -367,12 +384,24 @@ def parser() -> argparse.ArgumentParser:
                    "reference/ and assignments/) if it does not exist (default: the course at or above this folder)")
     n.add_argument("--title", metavar="T", help="the notebook's title (default: NAME)")
     n.set_defaults(run=cmd_new)
+    c = sub.add_parser("config", help="show every setting: its value, where it came from, and what it does",
+                       description="Print every setting's effective value, where it came from (default, the config "
+                       "file, an environment variable or a flag) and its help. Takes every setting's flag, to show "
+                       "what a command given them would use.")
+    c.add_argument("--show", action="store_true", help="print the settings (also what `autograder config` alone does)")
+    add_settings(c, "config")
+    c.set_defaults(run=cmd_config)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     console = Console(highlight=False)
+    try:
+        args.settings = config.load(config.given(args), config_file=getattr(args, "config", None))
+    except config.ConfigError as exc:
+        console.print(f"autograder: {exc}", markup=False, style="red", soft_wrap=True)
+        return 2
     try:
         return args.run(args, console)
     except UsageError as exc:

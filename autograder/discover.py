@@ -14,20 +14,21 @@ warning. Nothing is dropped without a word.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
-import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from autograder import archive
 
 SUBMISSION_SUFFIXES = (".ipynb", ".py", ".zip")
 CLASS_FILES = {"grades.csv", "junit.xml", "summary.png", "nbgrader_grades.csv"}
 IGNORED = {"__MACOSX", ".ipynb_checkpoints", "__pycache__"}
 METADATA = {"submission_metadata.yml", "timestamp.txt"}  # read, not graded
 MAX_BULK_BYTES = 4 << 30  # what a bulk download may unpack to
+MAX_BULK_FILES = 200_000  # and how many entries it may hold (a class of 1,000, each with a folder of files)
 
 
 class BatchError(Exception):
@@ -214,28 +215,11 @@ def _is_bulk_zip(path: Path) -> bool:
 
 
 def _extract(path: Path, into: Path) -> Path:
-    """Unpack a bulk download safely: no path outside `into`, bounded size, no links; each file keeps
-    the time the zip records for it (which of two uploads is the newer)."""
-    into.mkdir(parents=True, exist_ok=True)
+    """A bulk download, unpacked within archive.py's checks (each file keeps its time in the zip)."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            if sum(i.file_size for i in infos) > MAX_BULK_BYTES:
-                raise BatchError(f"{path.name} unpacks to more than {MAX_BULK_BYTES >> 30} GiB.")
-            root = into.resolve()
-            for info in infos:
-                target = (into / info.filename).resolve()
-                if not target.is_relative_to(root):
-                    raise BatchError(f"{path.name} holds a path outside the archive: {info.filename}.")
-                if (info.external_attr >> 16) & 0o170000 == 0o120000:
-                    continue  # a symbolic link: not extracted
-                written = Path(zf.extract(info, into))
-                if not info.is_dir():
-                    stamp = time.mktime(info.date_time + (0, 0, -1))
-                    os.utime(written, (stamp, stamp))
-    except zipfile.BadZipFile:
-        raise BatchError(f"{path.name} is not a valid zip file.") from None
-    return into
+        return archive.unzip(path, into, max_bytes=MAX_BULK_BYTES, max_files=MAX_BULK_FILES)
+    except archive.ArchiveError as exc:
+        raise BatchError(str(exc)) from None
 
 
 # ------------------------------------------------------------------ discovery

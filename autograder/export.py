@@ -26,11 +26,12 @@ the index PyTorch comes from; set but empty: pip's default index), AUTOGRADER_GR
 from __future__ import annotations
 
 import importlib.metadata
-import os
 import shlex
 import stat
 import zipfile
 from pathlib import Path
+
+from autograder import files
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(__file__).resolve().parent
@@ -131,10 +132,7 @@ def _add(zf: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) 
 
 def gradescope_zip(out: Path, assignment) -> Path:
     """Write Gradescope's autograder.zip for `assignment` to `out`; returns its path."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    with zipfile.ZipFile(tmp, "w") as zf:
+    with files.replacing(out) as tmp, zipfile.ZipFile(tmp, "w") as zf:
         setup = SETUP_SH.format(venv=VENV, torch=torch_version(), torch_index=TORCH_INDEX)
         _add(zf, "setup.sh", setup.encode(), executable=True)
         run = RUN_AUTOGRADER.format(venv=VENV, assignment=shlex.quote(assignment.name))
@@ -142,5 +140,4 @@ def gradescope_zip(out: Path, assignment) -> Path:
         _add(zf, "README.txt", README.format(title=assignment.title, notebook=assignment.notebook).encode())
         for path, name in _package_files() + _assignment_files(assignment):
             _add(zf, name, path.read_bytes())
-    os.replace(tmp, out)
-    return out
+    return Path(out)

@@ -17,7 +17,7 @@ from autograder.assignment import Assignment, AssignmentError, for_submission, g
 from autograder.load import LoadError, Source, load
 from autograder.plugin import GradingPlugin, SuiteImport
 from autograder.result import Result
-from autograder.worker import CALL_TIMEOUT, Submission
+from autograder.worker import CALL_TIMEOUT, LOAD_TIMEOUT, Submission
 
 
 class GraderError(Exception):
@@ -36,26 +36,29 @@ def assignment_of(assignment: Assignment | str | None, path: Path | None = None)
         raise GraderError(str(exc)) from None
 
 
-def worker_options(assignment: Assignment) -> dict:
-    """What every worker of this assignment gets: its harness and data files, and a sandbox that hides
-    the course's instructor folders (wherever the course is) on top of the defaults."""
-    settings = sandbox.SETTINGS
+def worker_options(assignment: Assignment, settings: sandbox.Settings | None = None) -> dict:
+    """What every worker of this assignment gets: its harness and data files, and a sandbox (`settings`, else
+    the defaults) that also hides the course's instructor folders (wherever the course is)."""
+    settings = settings or sandbox.SETTINGS
     settings = dataclasses.replace(settings, hide=[*settings.hide, *assignment.hidden()])
     return {"setup": assignment.worker_setup(), "settings": settings}
 
 
-def start_reference(assignment: Assignment | str | None = None, *, spawn=None) -> Submission:
+def start_reference(assignment: Assignment | str | None = None, *, spawn=None,
+                    settings: sandbox.Settings | None = None, load_timeout: float = LOAD_TIMEOUT) -> Submission:
     """The assignment's reference solution in its own worker; `spawn` starts the process (see
-    worker.spawn_process, pool). The Submission remembers its assignment (grade() uses it by default)."""
+    worker.spawn_process, pool); `settings`: its sandbox (default: sandbox.SETTINGS). The Submission
+    remembers its assignment (grade() uses it by default)."""
     assignment = assignment_of(assignment)
     path = assignment.reference
     if not path.exists():
         raise GraderError(f"the reference solution {path} is missing; build it with "
                           f"`autograder build {assignment.name}`.")
     launcher = {"spawn": spawn} if spawn is not None else {}
-    # the reference serves a whole class: no per-submission time budget
-    reference = Submission(load(path).cells, label="the reference solution", budget=math.inf,
-                           **launcher, **worker_options(assignment))
+    # the reference serves a whole class: no per-submission time budget, and each distinct request is
+    # computed once (see worker.Memo)
+    reference = Submission(load(path).cells, label="the reference solution", budget=math.inf, memo=True,
+                           load_timeout=load_timeout, **launcher, **worker_options(assignment, settings))
     reference.assignment = assignment
     if reference.report.failed or reference.report.errors:
         problem = reference.report.failed or reference.report.errors[0]
@@ -83,15 +86,28 @@ def one_thread():
     return threadpool_limits(limits=1)
 
 
-def run_suite(student: Submission, reference: Submission, seed: int, assignment: Assignment,
-              functions: set[str] | None = None, carry_forward: bool = True) -> GradingPlugin:
-    plugin = GradingPlugin(student, reference, seed, functions, carry_forward)
+def pytest_args(assignment: Assignment) -> list[str]:
     suite = str(assignment.grading)
     # no:unraisableexception and no:logging: the one gc.collect()s at the end of every session, the other
     # re-attaches log handlers for every test phase (PyTorch has dozens of loggers); neither serves grading
-    args = [suite, "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:unraisableexception",
+    return [suite, "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:unraisableexception",
             "-p", "no:logging", "--assert=plain",
             "-c", os.devnull, "--rootdir", suite, "-W", "ignore::DeprecationWarning"]
+
+
+def warm_up(assignment: Assignment) -> None:
+    """Collect the grading suite once without running it: its modules (and what they import, such as an
+    oracle's PyTorch, 2 to 3 s) are loaded now. A grading job calls this while the fork server is still
+    starting, so the two start-ups overlap instead of the first submission paying for it. A suite that
+    cannot be collected says so later, when the first submission is graded."""
+    with quiet():
+        pytest.main(pytest_args(assignment) + ["--collect-only"], plugins=[SuiteImport(assignment)])
+
+
+def run_suite(student: Submission, reference: Submission, seed: int, assignment: Assignment,
+              functions: set[str] | None = None, carry_forward: bool = True) -> GradingPlugin:
+    plugin = GradingPlugin(student, reference, seed, functions, carry_forward)
+    args = pytest_args(assignment)
     with quiet() as log, one_thread():
         code = pytest.main(args, plugins=[plugin, SuiteImport(assignment)])
     if plugin.collect_errors or code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
@@ -113,7 +129,8 @@ def forfeit(tests: list, source: Source) -> list:
 
 def grade(path: str | Path, *, assignment: Assignment | str | None = None, reference: Submission | None = None,
           seed: int | None = None, functions: set[str] | None = None, call_timeout: float = CALL_TIMEOUT,
-          spawn=None, carry_forward: bool = True) -> Result:
+          spawn=None, carry_forward: bool = True, load_timeout: float = LOAD_TIMEOUT, budget: float | None = None,
+          settings: sandbox.Settings | None = None, label: str | None = None) -> Result:
     """Grade the submission at `path`; a student's mistakes lower the score, they never raise.
 
     `assignment`: an Assignment or its name; by default the reference's, else worked out from the
@@ -121,6 +138,9 @@ def grade(path: str | Path, *, assignment: Assignment | str | None = None, refer
     `spawn` starts the worker processes (default: a new interpreter each; pool.ForkServer forks them).
     `carry_forward`: grade each function with correct versions of the other graded functions it calls,
     so a mistake costs points only where it is (see autograder.carry); False grades each as it runs.
+    `call_timeout`, `load_timeout`, `budget` (default: worker.SUBMISSION_BUDGET) and `settings` (the
+    sandbox; default: sandbox.SETTINGS) are the settings of autograder.config, which the CLI reads.
+    `label`: the Result's `submission`, where it came from for people (default: `path`).
     """
     started = time.monotonic()
     if assignment is None and reference is not None:
@@ -134,23 +154,20 @@ def grade(path: str | Path, *, assignment: Assignment | str | None = None, refer
             failed = ""
         except LoadError as exc:
             source, failed = Source(Path(path), "unreadable", []), str(exc)
-        result = Result(submission=str(path), seed=source.seed if seed is None else seed,
-                        grader_version=__version__, carry_forward=carry_forward)
+        seed = source.seed if seed is None else seed
         own_reference = reference is None
         launcher = {"spawn": spawn} if spawn is not None else {}
-        reference = reference or start_reference(assignment, **launcher)
-        student = Submission(source.cells, call_timeout=call_timeout, failed=failed, **launcher,
-                             **worker_options(assignment))
+        reference = reference or start_reference(assignment, settings=settings, load_timeout=load_timeout, **launcher)
+        student = Submission(source.cells, call_timeout=call_timeout, load_timeout=load_timeout, budget=budget,
+                             failed=failed, **launcher, **worker_options(assignment, settings))
         try:
-            plugin = run_suite(student, reference, result.seed, assignment, functions, carry_forward)
-            result.tests = forfeit(plugin.results(), source)
-            result.load_errors = student.report.errors
-            result.load_failed = student.report.failed
-            result.student_output = student.output()
-            result.sandbox = student.report.sandbox
+            plugin = run_suite(student, reference, seed, assignment, functions, carry_forward)
+            tests = forfeit(plugin.results(), source)
+            ran = {"load_errors": student.report.errors, "load_failed": student.report.failed,
+                   "student_output": student.output(), "sandbox": student.report.sandbox}  # before close()
         finally:
             student.close()
             if own_reference:
                 reference.close()
-    result.execution_time = round(time.monotonic() - started, 3)
-    return result
+    return Result(submission=label or str(path), seed=seed, tests=tests, **ran, grader_version=__version__,
+                  carry_forward=carry_forward, execution_time=round(time.monotonic() - started, 3))

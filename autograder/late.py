@@ -160,11 +160,14 @@ def _plugin_class():
     from nbgrader.plugins import LateSubmissionPlugin
     from traitlets import Unicode
 
-    class LatePenalty(LateSubmissionPlugin):
-        """nbgrader's hook: `c.AssignLatePenalties.plugin_class = "autograder.late.LatePenalty"`."""
+    from autograder.config import DEFAULTS, Config
 
-        policy = Unicode("none", help="The late policy, as `autograder grade --late-policy` takes it "
-                         "(see autograder/late.py): none, zero, or e.g. '10%/day, cap 50%, grace 15m'.").tag(config=True)
+    class LatePenalty(LateSubmissionPlugin):
+        """nbgrader's hook: `c.AssignLatePenalties.plugin_class = "autograder.late.LatePenalty"`. Its policy is the
+        setting late_policy (autograder.config), which nbgrader_config.py passes on."""
+
+        policy = Unicode(DEFAULTS.late_policy,
+                         help=Config.__dataclass_fields__["late_policy"].metadata["help"]).tag(config=True)
 
         def late_submission_penalty(self, student_id: str, score: float, total_seconds_late: float) -> float:
             rule = LatePolicy.parse(self.policy)

@@ -17,13 +17,15 @@ import functools
 import hashlib
 import json
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
+from autograder import archive
+
 MAX_ZIP_BYTES = 200 << 20  # what a zip may unpack to
+MAX_ZIP_FILES = 10_000  # and how many entries it may hold (a notebook, its data, a few folders)
 
 
 class LoadError(Exception):
@@ -281,20 +283,11 @@ def _pick(folder: Path, name_hint: str | None) -> Path:
 
 
 def unzip(path: Path, into: Path) -> Path:
-    """Extract a zip safely (no paths outside `into`, bounded size)."""
+    """One student's zip, unpacked within archive.py's checks."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            total = sum(info.file_size for info in zf.infolist())
-            if total > MAX_ZIP_BYTES:
-                raise LoadError(f"{path.name} unpacks to {total >> 20} MiB; the limit is {MAX_ZIP_BYTES >> 20} MiB.")
-            for info in zf.infolist():
-                target = (into / info.filename).resolve()
-                if not target.is_relative_to(into.resolve()):
-                    raise LoadError(f"{path.name} contains a path outside the archive: {info.filename}.")
-            zf.extractall(into)
-    except zipfile.BadZipFile:
-        raise LoadError(f"{path.name} is not a valid zip file.") from None
-    return into
+        return archive.unzip(path, into, max_bytes=MAX_ZIP_BYTES, max_files=MAX_ZIP_FILES)
+    except archive.ArchiveError as exc:
+        raise LoadError(str(exc)) from None
 
 
 def load(path: str | Path, *, name_hint: str | None = None, workdir: Path | None = None,

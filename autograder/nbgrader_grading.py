@@ -33,14 +33,14 @@ from pathlib import Path
 import nbformat
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Bool, Float, List, Unicode
+from traitlets import Bool, Float, Int, List, Unicode
 
-from autograder import sandbox, worker
 from autograder import assignment as assignments
+from autograder.config import DEFAULTS, Config
 from autograder.grade import grade, start_reference
 from autograder.load import GRADED_CALL, load
-from autograder.report import student_output
 from autograder.result import Result
+from autograder.view import student_view
 
 NOTE_KEY = "autograder"  # cell metadata that marks a note this step added (never an nbgrader cell)
 
@@ -54,23 +54,24 @@ class GradingSetupError(Exception):
 
 def feedback(result: Result, function: str) -> str:
     """What a graded cell shows: visible tests by name (with what failed), hidden ones as passed or failed only."""
-    tests = [t for t in result.tests if t.function == function and t.status != "skipped"]
+    view = student_view(result)
+    tests = [t for t in view.of(function) if t.status != "skipped"]
     if not tests:
         raise GradingSetupError(f"the grading suite has no tests for {function!r}")
-    earned, possible = result.by_function()[function]
+    earned, possible = view.by_function[function]
     lines = [f"{function}: {earned:g} / {possible:g} points"]
     for t in tests:
-        if t.visibility == "visible":
+        if not t.hidden:
             mark = "passed" if t.status == "passed" else "FAILED"
-            detail = student_output(t) if t.status != "passed" else ""
+            detail = t.message if t.status != "passed" else ""
             lines.append(f"  {mark}  {t.name}" + (f"\n          {detail}" if detail else ""))
-    hidden = [t for t in tests if t.visibility != "visible"]
+    hidden = [t for t in tests if t.hidden]
     if hidden:
         passed = sum(t.status == "passed" for t in hidden)
         lines.append(f"  {function}: {passed} of {len(hidden)} hidden tests passed (hidden tests show no inputs)")
-    if result.load_failed:
-        lines.append(f"  {result.load_failed}")
-    lines.append(f"graded with seed {result.seed}")
+    if view.load_failed:
+        lines.append(f"  {view.load_failed}")
+    lines.append(f"graded with seed {view.seed}")
     return "\n".join(lines)
 
 
@@ -113,7 +114,8 @@ def autograded_test(cell) -> bool:
 _shared: dict = {}
 
 
-def shared_workers(assignment, fork_server: bool) -> tuple:
+def shared_workers(assignment, fork_server: bool, settings=None,
+                   load_timeout: float = DEFAULTS.load_timeout) -> tuple:
     """(the assignment's reference worker, the spawn function) for every notebook of this nbgrader run.
 
     nbgrader makes a new preprocessor for each notebook; each assignment's reference solution (trusted
@@ -129,24 +131,34 @@ def shared_workers(assignment, fork_server: bool) -> tuple:
         _shared["spawn"] = spawn
     spawn = _shared["spawn"]
     if assignment.name not in _shared:
-        reference = start_reference(assignment, **({"spawn": spawn} if spawn else {}))
+        reference = start_reference(assignment, settings=settings, load_timeout=load_timeout,
+                                    **({"spawn": spawn} if spawn else {}))
         atexit.register(reference.close)
         _shared[assignment.name] = reference
     return _shared[assignment.name], spawn
 
 
+def _help(name: str) -> str:
+    return Config.__dataclass_fields__[name].metadata["help"]
+
+
 class SandboxedGrading(NbGraderPreprocessor):
-    """Grades the notebook in sandboxed workers (the CLI's path) and writes each graded cell's points and feedback."""
+    """Grades the notebook in sandboxed workers (the CLI's path) and writes each graded cell's points and feedback.
 
-    call_timeout = Float(
-        worker.CALL_TIMEOUT,
-        help="Seconds of wall clock one call of a student's function may take (the CLI's per-call timeout).",
-    ).tag(config=True)
+    The traits that are settings of the CLI too take their defaults and help from autograder.config;
+    nbgrader_config.py sets them from the course's Config (its file and environment), so both paths agree."""
 
-    budget = Float(
-        worker.SUBMISSION_BUDGET,
-        help="Seconds of wall clock for all of one submission's calls and loads (the CLI's per-submission budget).",
-    ).tag(config=True)
+    call_timeout = Float(DEFAULTS.call_timeout, help=_help("call_timeout")).tag(config=True)
+
+    load_timeout = Float(DEFAULTS.load_timeout, help=_help("load_timeout")).tag(config=True)
+
+    budget = Float(DEFAULTS.submission_budget, help=_help("submission_budget")).tag(config=True)
+
+    sandbox = Bool(DEFAULTS.sandbox, help=_help("sandbox")).tag(config=True)
+
+    sandbox_uid = Int(DEFAULTS.sandbox_uid, help=_help("sandbox_uid")).tag(config=True)
+
+    sandbox_gid = Int(DEFAULTS.sandbox_gid, help=_help("sandbox_gid")).tag(config=True)
 
     hide = List(
         Unicode(),
@@ -167,10 +179,7 @@ class SandboxedGrading(NbGraderPreprocessor):
              "nbgrader runs in, or the nearest one above it).",
     ).tag(config=True)
 
-    fork_server = Bool(
-        True,
-        help="Fork student workers from a warm server that imported NumPy and PyTorch once (else a new interpreter each).",
-    ).tag(config=True)
+    fork_server = Bool(DEFAULTS.pool, help=_help("pool")).tag(config=True)
 
     def preprocess(self, nb, resources):
         started = time.monotonic()
@@ -195,23 +204,21 @@ class SandboxedGrading(NbGraderPreprocessor):
 
     def grade_notebook(self, nb, assignment) -> tuple[Result, dict[str, list[str]]]:
         """The notebook as nbgrader left it, graded through the CLI's path; and its deleted graded cells."""
-        self.extend_hidden()
-        reference, spawn = shared_workers(assignment, self.fork_server)
-        worker.SUBMISSION_BUDGET = self.budget  # read by each Submission as it starts; grade() takes no budget
+        settings = self.sandbox_settings()
+        reference, spawn = shared_workers(assignment, self.fork_server, settings, self.load_timeout)
         with tempfile.TemporaryDirectory(prefix="ag-nbgrader-") as folder:
             path = Path(folder) / assignment.notebook
             nbformat.write(nb, str(path))
             missing = load(path, reference=assignment.reference).missing_cells
             result = grade(path, assignment=assignment, reference=reference, call_timeout=self.call_timeout,
+                           load_timeout=self.load_timeout, budget=self.budget, settings=settings,
                            functions=set(self.functions) or None, **({"spawn": spawn} if spawn else {}))
         return result, missing
 
-    def extend_hidden(self) -> None:
-        """Add `hide` to the folders every new worker covers (sandbox.SETTINGS goes with each worker's load)."""
-        for folder in self.hide:
-            folder = str(Path(folder).resolve())
-            if folder not in sandbox.SETTINGS.hide:
-                sandbox.SETTINGS.hide.append(folder)
+    def sandbox_settings(self):
+        """The workers' sandbox: these traits, and `hide` covered on top of the defaults."""
+        switches = Config(sandbox=self.sandbox, sandbox_uid=self.sandbox_uid, sandbox_gid=self.sandbox_gid)
+        return switches.sandbox_settings(hide=[str(Path(folder).resolve()) for folder in self.hide])
 
     def write_grade(self, cell, result: Result, who: str) -> None:
         gid, possible = grade_id(cell), float(cell.metadata.nbgrader.get("points") or 0)

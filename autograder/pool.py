@@ -44,8 +44,12 @@ from autograder.worker import worker_env
 log = logging.getLogger("autograder.pool")
 
 PRELOAD = ("numpy", "autograder.codec", "autograder.sandbox", "autograder.worker", "autograder.harness")
-# PyTorch, and what its first optimizer step imports (torch._dynamo, with sympy: 2 to 3 s in every new worker)
-OPTIONAL_PRELOAD = ("torch", "torch.nn", "torch.nn.functional", "torch.optim", "torch.utils.data", "torch._dynamo")
+# PyTorch, and what its first optimizer step imports (torch._dynamo, with sympy: 2 to 3 s in every new worker);
+# matplotlib's pyplot, which notebooks import to plot: 0.7 s in every new worker, most of it finding the
+# system's fonts (its font list is built once here, and the workers inherit it, on the Agg backend that
+# worker_env sets)
+OPTIONAL_PRELOAD = ("torch", "torch.nn", "torch.nn.functional", "torch.optim", "torch.utils.data", "torch._dynamo",
+                    "matplotlib.pyplot")
 START_TIMEOUT = 120.0  # seconds for the zygote to import its modules
 SOCKET_NAME = "zygote.sock"
 
@@ -435,7 +439,8 @@ def _warm_up_torch() -> None:
         torch.random.set_rng_state(state)
 
 
-def _zygote(address: str) -> None:
+def _preload() -> None:
+    """What every worker needs, imported (and PyTorch warmed up) once, before the first fork."""
     import importlib
 
     for name in PRELOAD:
@@ -449,104 +454,137 @@ def _zygote(address: str) -> None:
         _warm_up_torch()
     except Exception as exc:  # never fatal: the workers then pay for it themselves
         print(f"autograder zygote: PyTorch warm-up failed ({type(exc).__name__}: {exc})", file=sys.stderr)
-    _set_child_subreaper()
 
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(address)
-    listener.listen(64)
-    wake_r, wake_w = os.pipe()
-    os.set_blocking(wake_w, False)
-    os.set_blocking(wake_r, False)
-    signal.set_wakeup_fd(wake_w)
-    signal.signal(signal.SIGCHLD, lambda *_: None)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    terminate = [False]
-    signal.signal(signal.SIGTERM, lambda *_: terminate.__setitem__(0, True))  # then wakes the loop
 
-    # A worker's exit status goes to the connection that asked for it as soon as it exits, but the
-    # worker is reaped only once that client has waited for it (closed the connection): until then its
-    # pid stays a zombie, reserved, as a Popen child's stays until wait(). Orphans are reaped at once.
-    children: dict[int, socket.socket | None] = {}  # worker pid -> its client's connection (None: gone)
-    by_conn: dict[socket.socket, int] = {}
-    reported: set[int] = set()  # exited, status sent, waiting for the client to close
-    stdin = sys.stdin.buffer
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
-    sys.stdout.write("ready\n")
-    sys.stdout.flush()
-    null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)
-    os.close(null)
 
-    def kill_group(pid: int) -> None:
+class Zygote:
+    """The fork server's loop: `serve` waits on its sockets and pipes and hands each event to its method
+    (a client's request, a child's exit, a client gone, the grader gone, SIGTERM).
+
+    A worker's exit status goes to the connection that asked for it as soon as it exits, but the
+    worker is reaped only once that client has waited for it (closed the connection): until then its
+    pid stays a zombie, reserved, as a Popen child's stays until wait(). Orphans are reaped at once.
+    """
+
+    def __init__(self, address: str):
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(address)
+        self.listener.listen(64)
+        self.wake_r, wake_w = os.pipe()
+        os.set_blocking(wake_w, False)
+        os.set_blocking(self.wake_r, False)
+        signal.set_wakeup_fd(wake_w)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        self.terminate = False
+        signal.signal(signal.SIGTERM, self.on_sigterm)  # then wakes the loop
+        self.children: dict[int, socket.socket | None] = {}  # worker pid -> its client's connection (None: gone)
+        self.by_conn: dict[socket.socket, int] = {}
+        self.reported: set[int] = set()  # exited, status sent, waiting for the client to close
+        self.stdin = sys.stdin.buffer
+
+    def announce_ready(self) -> None:
+        sys.stdout.write("ready\n")
+        sys.stdout.flush()
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
+
+    def serve(self) -> None:
         try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+            while not self.terminate:
+                try:
+                    readable = select.select([self.listener, self.stdin, self.wake_r, *self.by_conn], [], [])[0]
+                except InterruptedError:
+                    continue
+                if self.wake_r in readable:
+                    self.on_signal()
+                if self.stdin in readable and not os.read(self.stdin.fileno(), 512):
+                    break  # the grader is gone
+                for conn in [c for c in readable if c in self.by_conn]:
+                    self.on_client_readable(conn)
+                if self.listener in readable:
+                    self.on_connect()
+        finally:
+            self.shutdown()
 
-    def reap_pid(pid: int) -> None:
+    # ---------------------------------------------------------------- one method per event
+
+    def on_sigterm(self, *_) -> None:
+        self.terminate = True
+
+    def on_signal(self) -> None:
+        """A signal arrived (SIGCHLD, say): drain the wake-up pipe, then look at the children."""
         try:
-            os.waitpid(pid, 0)
-        except ChildProcessError:
+            while os.read(self.wake_r, 512):
+                pass
+        except BlockingIOError:
             pass
-        children.pop(pid, None)
-        reported.discard(pid)
+        self.on_exits()
 
-    def forget(conn: socket.socket) -> None:
-        """The client closed its connection: it has waited for its worker, or it is gone."""
-        pid = by_conn.pop(conn)
-        conn.close()
-        if pid in reported:
-            reap_pid(pid)
-        else:  # the grading process went away while its worker ran: the worker goes too
-            kill_group(pid)
-            children[pid] = None
-
-    def on_exits() -> None:
-        for pid in [p for p in children if p not in reported]:
+    def on_exits(self) -> None:
+        for pid in [p for p in self.children if p not in self.reported]:
             try:
                 info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
             except ChildProcessError:
                 info = None
-                children.pop(pid, None)
-            if info is None:
-                continue
-            conn = children.get(pid)
-            if conn is None:
-                reap_pid(pid)
-                continue
-            reported.add(pid)
-            code = -info.si_status if info.si_code in (os.CLD_KILLED, os.CLD_DUMPED) else info.si_status
-            try:
-                conn.sendall(json.dumps({"status": code}).encode() + b"\n")
-            except OSError:
-                pass
-        for pid in _zombie_children() - set(children):  # orphans left by workers, and strays
+                self.children.pop(pid, None)
+            if info is not None:
+                self.on_child_exit(pid, info)
+        for pid in _zombie_children() - set(self.children):  # orphans left by workers, and strays
             try:
                 os.waitpid(pid, os.WNOHANG)
             except ChildProcessError:
                 pass
 
-    def serve_request(conn: socket.socket) -> None:
-        conn.settimeout(10)
+    def on_child_exit(self, pid: int, info) -> None:
+        """A worker exited: its status to its client, or reaped at once if the client has gone."""
+        conn = self.children.get(pid)
+        if conn is None:
+            self.reap(pid)
+            return
+        self.reported.add(pid)
+        code = -info.si_status if info.si_code in (os.CLD_KILLED, os.CLD_DUMPED) else info.si_status
         try:
-            if not _peer_allowed(conn):
-                conn.sendall(b'{"error": "refused"}\n')
-                conn.close()
-                return
-            msg, fds, _flags, _addr = socket.recv_fds(conn, 1 << 20, 3)
-            if len(fds) != 3:
-                for fd in fds:
-                    os.close(fd)
-                conn.close()
-                return
-            while not msg.endswith(b"\n"):
-                more = conn.recv(1 << 20)
-                if not more:
-                    raise OSError("short request")
-                msg += more
-            request = json.loads(msg)
-        except (OSError, ValueError):
-            conn.close()
+            conn.sendall(json.dumps({"status": code}).encode() + b"\n")
+        except OSError:
+            pass
+
+    def on_client_readable(self, conn: socket.socket) -> None:
+        try:
+            data = conn.recv(512)
+        except OSError:
+            data = b""
+        if not data:
+            self.on_client_gone(conn)
+
+    def on_client_gone(self, conn: socket.socket) -> None:
+        """The client closed its connection: it has waited for its worker, or it is gone."""
+        pid = self.by_conn.pop(conn)
+        conn.close()
+        if pid in self.reported:
+            self.reap(pid)
+        else:  # the grading process went away while its worker ran: the worker goes too
+            _kill_group(pid)
+            self.children[pid] = None
+
+    def on_connect(self) -> None:
+        try:
+            conn, _ = self.listener.accept()
+        except OSError:
+            return
+        self.on_request(conn)
+
+    def on_request(self, conn: socket.socket) -> None:
+        """A client asks for a worker: its request and three descriptors in, the new worker's pid out."""
+        request, fds = self.read_request(conn)
+        if request is None:
             return
         pid = os.fork()
         if pid == 0:
@@ -554,45 +592,51 @@ def _zygote(address: str) -> None:
         for fd in fds:
             os.close(fd)
         conn.settimeout(None)
-        children[pid] = conn
-        by_conn[conn] = pid
+        self.children[pid] = conn
+        self.by_conn[conn] = pid
         try:
             conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
         except OSError:
             pass
 
-    try:
-        while not terminate[0]:
-            try:
-                readable = select.select([listener, stdin, wake_r, *by_conn], [], [])[0]
-            except InterruptedError:
-                continue
-            if wake_r in readable:
-                try:
-                    while os.read(wake_r, 512):
-                        pass
-                except BlockingIOError:
-                    pass
-                on_exits()
-            if stdin in readable and not os.read(stdin.fileno(), 512):
-                break  # the grader is gone
-            for conn in [c for c in readable if c in by_conn]:
-                try:
-                    data = conn.recv(512)
-                except OSError:
-                    data = b""
-                if not data:
-                    forget(conn)
-            if listener in readable:
-                try:
-                    conn, _ = listener.accept()
-                except OSError:
-                    continue
-                serve_request(conn)
-    finally:
-        # every worker, and every orphan a worker left (as a subreaper, the zygote is their parent now)
-        for pid in set(children) | _direct_children():
-            kill_group(pid)
+    def read_request(self, conn: socket.socket) -> tuple[dict | None, list[int]]:
+        """(request, its three descriptors), or (None, []) with the connection closed if refused or bad."""
+        conn.settimeout(10)
+        try:
+            if not _peer_allowed(conn):
+                conn.sendall(b'{"error": "refused"}\n')
+                conn.close()
+                return None, []
+            msg, fds, _flags, _addr = socket.recv_fds(conn, 1 << 20, 3)
+            if len(fds) != 3:
+                for fd in fds:
+                    os.close(fd)
+                conn.close()
+                return None, []
+            while not msg.endswith(b"\n"):
+                more = conn.recv(1 << 20)
+                if not more:
+                    raise OSError("short request")
+                msg += more
+            return json.loads(msg), fds
+        except (OSError, ValueError):
+            conn.close()
+            return None, []
+
+    # ---------------------------------------------------------------- helpers and the end
+
+    def reap(self, pid: int) -> None:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+        self.children.pop(pid, None)
+        self.reported.discard(pid)
+
+    def shutdown(self) -> None:
+        """Every worker, and every orphan a worker left (as a subreaper, the zygote is their parent now)."""
+        for pid in set(self.children) | _direct_children():
+            _kill_group(pid)
             try:
                 os.kill(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
@@ -604,7 +648,15 @@ def _zygote(address: str) -> None:
             except ChildProcessError:
                 break
             time.sleep(0.005)
-        listener.close()
+        self.listener.close()
+
+
+def _zygote(address: str) -> None:
+    _preload()
+    _set_child_subreaper()
+    zygote = Zygote(address)
+    zygote.announce_ready()
+    zygote.serve()
 
 
 def _zygote_main(argv: list[str]) -> int:

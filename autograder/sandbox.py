@@ -32,6 +32,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from autograder.config import DEFAULTS
+
 log = logging.getLogger("autograder.sandbox")
 
 PACKAGE = Path(__file__).resolve().parent  # .../autograder
@@ -46,7 +48,6 @@ MEASURES = ("limits", "processes", "user", "network", "filesystem", "pid_namespa
 def default_hidden() -> list[str]:
     """Folders a worker must not read: the solution, the hidden tests, the history that holds both."""
     paths = [ROOT / "reference", PACKAGE / "suites", ROOT / ".git", ROOT / "tests"]
-    paths += [Path(p) for p in os.environ.get("AUTOGRADER_HIDE", "").split(os.pathsep) if p]
     return [str(p) for p in paths]
 
 
@@ -54,30 +55,22 @@ def default_hidden() -> list[str]:
 class Settings:
     """How a worker is confined; sent to the child in the "load" message.
 
-    Environment overrides, read when the grader starts: AUTOGRADER_SANDBOX=0 turns confinement off
-    (the benchmark compares both), AUTOGRADER_SANDBOX_UID / _GID choose the user a root grader drops
-    to, AUTOGRADER_HIDE adds folders (os.pathsep-separated) to cover.
+    The switch, the user and the folders to hide on top of these are settings (autograder.config:
+    sandbox, sandbox_uid, sandbox_gid, hide; Config.sandbox_settings builds these from them); the
+    limits are fixed here.
     """
 
-    enabled: bool = True
+    enabled: bool = DEFAULTS.sandbox
     cpu_seconds: int = 600  # per worker process (the wall-clock budgets in worker.py come first)
     memory_bytes: int = 2 * GiB  # address space: grading the reference peaks at ~0.8 GiB, torch included
     file_bytes: int = 16 * MiB  # largest file the worker may write, its captured output included
     disk_bytes: int = 64 * MiB  # size of its private working directory (a tmpfs), and of its /dev/shm
     open_files: int = 256
     processes: int = 64  # processes and threads, counted per worker in a user namespace
-    uid: int = 65534  # the user a root grader drops the worker to
-    gid: int = 65534
+    uid: int = DEFAULTS.sandbox_uid  # the user a root grader drops the worker to
+    gid: int = DEFAULTS.sandbox_gid
     namespaces: bool = True  # False skips every namespace (to see the fallback; never needed otherwise)
     hide: list[str] = field(default_factory=default_hidden)
-
-    @classmethod
-    def from_env(cls) -> "Settings":
-        s = cls()
-        s.enabled = os.environ.get("AUTOGRADER_SANDBOX", "1").lower() not in ("0", "off", "no", "false")
-        s.uid = int(os.environ.get("AUTOGRADER_SANDBOX_UID", s.uid))
-        s.gid = int(os.environ.get("AUTOGRADER_SANDBOX_GID", s.gid))
-        return s
 
     def to_message(self) -> dict:
         return asdict(self)
@@ -90,7 +83,7 @@ class Settings:
         return cls(**known)
 
 
-SETTINGS = Settings.from_env()  # what new workers get unless a Submission is given its own
+SETTINGS = Settings()  # the defaults: what a worker gets when its caller passes no settings
 
 
 # ------------------------------------------------------------------ the parent: logging what is missing

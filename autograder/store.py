@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+from autograder import files
 from autograder.discover import BatchError
 
 EVENTS = ".events.log"
@@ -57,7 +58,7 @@ def graded_of(data: dict):
 @contextmanager
 def locked(out_dir: Path, wait: float = 30.0):
     """An exclusive lock on DIR for this run and every process it starts (they inherit the descriptor)."""
-    fd = os.open(out_dir / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(out_dir / ".lock", os.O_RDWR | os.O_CREAT, files.MODE)  # inherited: not O_CLOEXEC
     deadline = time.monotonic() + wait
     try:
         while True:
@@ -77,7 +78,7 @@ def locked(out_dir: Path, wait: float = 30.0):
 
 
 def remove_stale_temporaries(out_dir: Path) -> None:
-    """What a killed run left half-done (write_json's temporaries, unpacked downloads); safe under the lock."""
+    """What a killed run left half-done (files' temporaries, unpacked downloads); safe under the lock."""
     for tmp in list(out_dir.glob(".*.tmp")) + list(out_dir.glob("*/.*.tmp")):
         try:
             tmp.unlink()
@@ -91,11 +92,10 @@ def write_submission(out_dir: Path, entry, result, *, grader: str, run: str, max
                      late: dict | None = None) -> dict:
     """feedback.md, then results.json (last: its presence with this digest and grader means "graded")."""
     from autograder import report
-    from autograder.class_report import write_text
 
     folder = out_dir / entry.folder
     folder.mkdir(parents=True, exist_ok=True)
-    data = report.gradescope(result)
+    data = report.WRITERS["gradescope"](result)
     extra = data.setdefault("extra_data", {})
     extra.update({"student": entry.student, "source": entry.label, "digest": entry.digest, "grader": grader,
                   "run": run, "graded_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
@@ -104,25 +104,21 @@ def write_submission(out_dir: Path, entry, result, *, grader: str, run: str, max
         extra["late"] = late
     if entry.nbgrader:
         extra["nbgrader"] = {**entry.nbgrader, "max_score": max_points or result.max_score}
-    write_text(report.feedback_markdown(result, entry.student), folder / "feedback.md")
-    report.write_json(data, folder / "results.json")
+    files.write_text(report.WRITERS["feedback.md"](result, entry.student), folder / "feedback.md")
+    files.write_json(data, folder / "results.json")
     return data
 
 
 def record_late(out_dir: Path, entry, data: dict, late: dict) -> dict:
     """Put this run's lateness into a results.json graded before (the due date or policy may have changed)."""
-    from autograder import report
-
     if data["extra_data"].get("late") != late:
         data["extra_data"]["late"] = late
-        report.write_json(data, out_dir / entry.folder / "results.json")
+        files.write_json(data, out_dir / entry.folder / "results.json")
     return data
 
 
 def write_manifest(out_dir: Path, *, shard: tuple[int, int] | None, entries, not_graded, warnings) -> None:
-    from autograder import report
-
-    report.write_json({"shard": list(shard) if shard else None,
+    files.write_json({"shard": list(shard) if shard else None,
                        "students": {e.student: e.folder for e in entries},
                        "not_graded": [vars(g) for g in not_graded], "warnings": list(warnings)},
                       out_dir / MANIFEST)
@@ -137,12 +133,7 @@ def read_manifest(out_dir: Path) -> dict | None:
 
 
 def log_event(out_dir: Path, **fields) -> None:
-    line = json.dumps({"time": round(time.time(), 3), **fields}) + "\n"
-    fd = os.open(out_dir / EVENTS, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, line.encode())  # one write of one line with O_APPEND: lines never interleave
-    finally:
-        os.close(fd)
+    files.append_line(json.dumps({"time": round(time.time(), 3), **fields}) + "\n", out_dir / EVENTS)
 
 
 def read_events(out_dir: Path) -> list[dict]:

@@ -1,26 +1,34 @@
-"""Grade the same notebooks with this package and with `nbgrader autograde`, side by side, in one run.
+"""Grade the same notebooks with this package and with plain nbgrader, side by side, in one run.
 
-    python benchmarks/class_grading.py                 # 8 notebooks, then 200 generated .py submissions
+    python benchmarks/class_grading.py                 # 30 notebooks, then 200 generated .py submissions
     python benchmarks/class_grading.py -n 12 --generated 0
+    python benchmarks/class_grading.py -n 8 --generated 0 --this-config   # also the older comparison below
+
+The baseline is the one an nbgrader user would pick: `nbgrader autograde` of an ordinary assert-cell PS1
+(benchmarks/assert_ps1.py: the reference notebook with each graded cell a test cell of plain asserts against
+hard-coded numbers, visible and hidden), in a plain nbgrader course (its own nbgrader_config.py, nothing of
+this repository's: nbgrader runs every notebook in a kernel).
 
 What it does:
-1. a temporary nbgrader course from reference/ps1 with the repository's nbgrader_config.py (its workspace in a
-   temporary folder via AUTOGRADER_WORKSPACE; the release goes there too, so assignments/ is not touched);
-2. N student notebooks in submitted/: the release with the reference's solutions pasted in (correct), and
-   buggy variants of it (one function replaced by a bug from tests/submissions/buggy.py);
-3. `nbgrader autograde ps1` on all of them, with the repository's nbgrader_config.py: its SandboxedGrading step
-   grades each notebook in sandboxed workers and starts no kernel (nbgrader grades one notebook after the other);
-4. `autograder grade submitted/ --out DIR` on the same notebooks with -j 1, then with -j 2;
-5. the scores compared, student by student and function by function (nbgrader's grade_<fn> cells);
-6. optionally, G generated .py submissions (correct, buggy and broken, as tests/test_batch.py makes them)
+1. a temporary plain nbgrader course: source/ps1/ps1.ipynb is the assert-cell notebook, released with
+   `nbgrader generate_assignment`;
+2. N student notebooks in its submitted/: the release with the reference's solutions pasted in (correct), and
+   buggy variants of it (one function replaced by a bug from tests/submissions/buggy.py); every notebook's
+   code differs (a comment naming its student), so each gets its own seed here, as real students do;
+3. `nbgrader autograde ps1` on all of them (one kernel per notebook, one notebook after the other);
+4. `autograder grade submitted/ --out DIR -j 1` on the very same files (all of this package's checks: its
+   grading suite, hidden tests, sandboxed workers), then with -j 2;
+5. both tools' totals side by side: both give the correct notebook every autograded point, and each buggy one
+   must lose points in this package (the two sets of tests differ, so the numbers are not compared);
+6. optionally (--this-config), the older comparison: nbgrader autograde with this repository's
+   nbgrader_config.py, whose SandboxedGrading step grades through this package (so it measures this package
+   twice; no user would pick it as a baseline), with its scores compared function by function;
+7. optionally, G generated .py submissions (correct, buggy and broken, as tests/test_batch.py makes them)
    graded with -j 2.
 
-nbgrader's own kernel path (its Execute step, before SandboxedGrading replaced it) is measured by running this
-script at commit 447952f, where a kernel ran each notebook and its graded cells graded it from inside.
-
-Per-submission times: for nbgrader, the intervals between the moments its autograded notebooks are written;
-for this package, the intervals between a job's "graded" events (.events.log); the first interval of each
-includes the tool's start-up. Medians of those are compared.
+Per-notebook times: the wall clock of the whole command divided by N (start-up included), and the median of
+the intervals between the moments results are written (nbgrader's autograded notebooks; this package's
+"graded" events in .events.log; the first interval of each includes the tool's start-up).
 """
 from __future__ import annotations
 
@@ -54,7 +62,7 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(args: list[str], env: dict, log: Path, label: str = "") -> float:
+def run(args: list[str], env: dict, log: Path, label: str = "", cwd: Path = ROOT) -> float:
     """Run a command from the repository root; returns its wall-clock seconds (fails loudly).
 
     The CPU time of everything it started (kernels, workers: all are waited for, so all are counted)
@@ -64,7 +72,7 @@ def run(args: list[str], env: dict, log: Path, label: str = "") -> float:
     with open(log, "a") as out:
         out.write(f"\n$ {' '.join(args)}\n")
         out.flush()
-        proc = subprocess.run(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.run(args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
     seconds = time.monotonic() - started
     if label:
         CPU[label] = _children_cpu() - cpu
@@ -108,15 +116,18 @@ def student_notebooks(release: Path, n: int) -> dict[str, tuple[object, str]]:
             if c.metadata.get("nbgrader", {}).get("grade_id") == f"solution_{fn}":
                 c.source = c.source + "\n\n# the student's version\n" + bug.source
         notebooks[f"s{i:02d}"] = (nb, f"bug {bug.name}")
+    for student, (nb, _) in notebooks.items():  # every student's own code, so every student's own seed
+        first = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code")
+        first.source = f"# {student}\n" + first.source
     return notebooks
 
 
-def nbgrader_scores(course: Path, students) -> dict[str, dict[str, float]]:
+def nbgrader_scores(course: Path, students, course_id: str = "ps1-course") -> dict[str, dict[str, float]]:
     """{student: {cell grade_id: points}} from nbgrader's gradebook (autograded cells only)."""
     from nbgrader.api import Gradebook
 
     out = {}
-    with Gradebook("sqlite:///" + str(course / "gradebook.db"), "ps1-course") as gb:
+    with Gradebook("sqlite:///" + str(course / "gradebook.db"), course_id) as gb:
         for student in students:
             nb = gb.find_submission_notebook("ps1", "ps1", student)
             out[student] = {g.name: float(g.auto_score or 0.0) for g in nb.grades if g.auto_score is not None}
@@ -148,10 +159,20 @@ def make_generated(folder: Path, n: int) -> None:
     make_class(folder, n)
 
 
+PLAIN_CONFIG = """\
+# A plain nbgrader course, as nbgrader's documentation sets one up (nothing of this repository's).
+c = get_config()
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.course_id = "ps1-plain"
+"""
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("-n", type=int, default=8, help="notebooks graded by both (default 8; 0: skip the comparison)")
+    p.add_argument("-n", type=int, default=30, help="notebooks graded by both (default 30; 0: skip the comparison)")
     p.add_argument("--generated", type=int, default=200, help="generated .py submissions graded with -j 2 (0: none)")
+    p.add_argument("--this-config", action="store_true",
+                   help="also the older comparison: nbgrader autograde with this repository's nbgrader_config.py")
     p.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (default: a temporary folder, removed)")
     args = p.parse_args()
 
@@ -162,17 +183,98 @@ def main() -> int:
     env["AUTOGRADER_WORKSPACE"] = str(course)
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; work in {work}")
+    print(f"load average (1, 5, 15 min) at the start: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
-    mismatches = compare(args.n, course, work, env, log) if args.n else []
+    failures = plain_compare(args.n, work, env, log) if args.n else []
+    if args.n and args.this_config:
+        failures += compare(args.n, course, work, env, log)
     if args.generated:
         generated(args.generated, work, env, log)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
-    return 1 if mismatches else 0
+    return 1 if failures else 0
+
+
+def plain_compare(n_notebooks: int, work: Path, env: dict, log: Path) -> list[str]:
+    """Steps 1 to 5: the same notebooks through plain nbgrader (assert cells, a kernel each) and this package."""
+    import nbformat
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import assert_ps1
+
+    py = sys.executable
+    plain = work / "plain"
+    shutil.rmtree(plain, ignore_errors=True)
+    (plain / "source" / "ps1").mkdir(parents=True)
+    (plain / "nbgrader_config.py").write_text(PLAIN_CONFIG.format(root=str(plain)))
+    source = assert_ps1.build()
+    nbformat.write(source, str(plain / "source" / "ps1" / "ps1.ipynb"))
+    autograded_points = sum(float(c.metadata["nbgrader"].get("points", 0)) for c in source.cells
+                            if c.metadata.get("nbgrader", {}).get("grade")
+                            and not c.metadata["nbgrader"].get("solution"))
+    run([py, "-m", "nbgrader", "generate_assignment", "ps1", "--force"], env, log, cwd=plain)
+    notebooks = student_notebooks(plain / "release" / "ps1" / "ps1.ipynb", n_notebooks)
+    for student, (nb, _) in notebooks.items():
+        target = plain / "submitted" / student / "ps1" / "ps1.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, str(target))
+    n = len(notebooks)
+    print(f"{n} notebooks: " + ", ".join(f"{s} ({what})" for s, (_, what) in notebooks.items()))
+
+    started, logged = time.time(), log.stat().st_size
+    nb_wall = run([py, "-m", "nbgrader", "autograde", "ps1"], env, log, "nbgrader", cwd=plain)
+    with open(log) as f:
+        f.seek(logged)
+        kernels = f.read().count("IPKernelApp")
+    written = [(plain / "autograded" / s / "ps1" / "ps1.ipynb").stat().st_mtime for s in notebooks]
+    nb_each = intervals(written, started)
+    theirs = nbgrader_scores(plain, notebooks, course_id="ps1-plain")
+
+    ours = {}
+    for jobs in (1, 2):
+        out = work / f"plain-out-j{jobs}"
+        shutil.rmtree(out, ignore_errors=True)
+        started = time.time()
+        wall = run([py, "-m", "autograder", "grade", str(plain / "submitted"), "--assignment", "ps1",
+                    "--out", str(out), "-j", str(jobs),
+                    "--no-progress"], env, log, f"j{jobs}")
+        ours[jobs] = (wall, our_intervals(out, started), our_results(out))
+
+    failures = []
+    print(f"\n{'student':10}{'what':40}{'nbgrader (asserts)':>20}{'autograder':>12}")
+    for student, (_, what) in notebooks.items():
+        nb_total = sum(theirs[student].values())
+        result = ours[1][2][student]
+        total, most = sum(t["score"] for t in result["tests"]), sum(t["max_score"] for t in result["tests"])
+        print(f"{student:10}{what[:38]:40}{nb_total:>20g}{total:>12g}")
+        if sum(t["score"] for t in ours[2][2][student]["tests"]) != total:
+            failures.append(f"{student}: -j 2 gave another total")
+        if what == "correct" and (total != most or nb_total != autograded_points):
+            failures.append(f"{student}: the correct notebook lost points")
+        if what != "correct" and total >= most:
+            failures.append(f"{student}: {what} lost no points here")
+    nb_median, our_median = statistics.median(nb_each), statistics.median(ours[1][1])
+    print()
+    print("baseline: nbgrader autograde of an assert-cell PS1 (benchmarks/assert_ps1.py) in a plain nbgrader course, "
+          f"{kernels} kernel(s) started")
+    print(f"{'':34}{'nbgrader autograde':>20}{'autograder -j 1':>18}{'autograder -j 2':>18}")
+    print(f"{'wall clock, ' + str(n) + ' notebooks (s)':34}{nb_wall:>20.1f}{ours[1][0]:>18.1f}{ours[2][0]:>18.1f}")
+    print(f"{'per notebook, wall clock / N (s)':34}{nb_wall / n:>20.2f}{ours[1][0] / n:>18.2f}{ours[2][0] / n:>18.2f}")
+    print(f"{'per notebook, median interval (s)':34}{nb_median:>20.2f}{our_median:>18.2f}"
+          f"{statistics.median(ours[2][1]):>18.2f}")
+    print(f"{'CPU per notebook (s)':34}{CPU['nbgrader'] / n:>20.2f}{CPU['j1'] / n:>18.2f}{CPU['j2'] / n:>18.2f}")
+    print(f"speed-up per notebook with -j 1 over nbgrader autograde of the assert-cell notebook: "
+          f"{nb_wall / ours[1][0]:.1f}x by wall clock / N, {nb_median / our_median:.1f}x by median interval; "
+          f"CPU time {CPU['nbgrader'] / CPU['j1']:.1f}x less")
+    print(f"load average (1, 5, 15 min) at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print("checks: " + ("the correct notebook full marks in both, every bug lost points here, -j 2 = -j 1"
+                        if not failures else "FAILED: " + "; ".join(failures)))
+    return failures
 
 
 def compare(n_notebooks: int, course: Path, work: Path, env: dict, log: Path) -> list[str]:
-    """Steps 1 to 5: the same notebooks through nbgrader autograde and through this package."""
+    """Step 6, the older comparison: nbgrader autograde with this repository's nbgrader_config.py (its
+    SandboxedGrading step grades through this package, no kernel) against this package, scores compared."""
     py = sys.executable
     release = course / "release"
     run([py, "-m", "nbgrader", "generate_assignment", "ps1", "--force",
@@ -227,13 +329,15 @@ def compare(n_notebooks: int, course: Path, work: Path, env: dict, log: Path) ->
 
     nb_median, our_median = statistics.median(nb_each), statistics.median(ours[1][1])
     print()
-    print(f"{'':34}{'nbgrader autograde':>20}{'autograder -j 1':>18}{'autograder -j 2':>18}")
+    print("the older comparison: nbgrader autograde with this repository's nbgrader_config.py (SandboxedGrading: "
+          "this package grades inside nbgrader), not a baseline a user would pick")
+    print(f"{'':34}{'nbgrader+this config':>20}{'autograder -j 1':>18}{'autograder -j 2':>18}")
     print(f"{'wall clock, ' + str(n) + ' notebooks (s)':34}{nb_wall:>20.1f}{ours[1][0]:>18.1f}{ours[2][0]:>18.1f}")
     print(f"{'per submission, median (s)':34}{nb_median:>20.2f}{our_median:>18.2f}{statistics.median(ours[2][1]):>18.2f}")
     print(f"{'throughput (submissions/min)':34}{60 * n / nb_wall:>20.1f}{60 * n / ours[1][0]:>18.1f}"
           f"{60 * n / ours[2][0]:>18.1f}")
     print(f"{'CPU per submission (s)':34}{CPU['nbgrader'] / n:>20.2f}{CPU['j1'] / n:>18.2f}{CPU['j2'] / n:>18.2f}")
-    print(f"per-submission speed-up over nbgrader autograde (median, -j 1): {nb_median / our_median:.1f}x; "
+    print(f"per-submission speed-up over nbgrader autograde with this repository's config (median, -j 1): {nb_median / our_median:.1f}x; "
           f"wall clock with -j 2: {nb_wall / ours[2][0]:.1f}x; CPU time: {CPU['nbgrader'] / CPU['j1']:.1f}x less")
     print(f"load average (1, 5, 15 min) at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print("scores: " + ("identical to nbgrader's, student by student and function by function"
@@ -247,7 +351,7 @@ def generated(count: int, work: Path, env: dict, log: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
     make_generated(folder, count)
-    wall = run([sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(out), "-j", "2",
+    wall = run([sys.executable, "-m", "autograder", "grade", str(folder), "--assignment", "ps1", "--out", str(out), "-j", "2",
                 "--no-progress"], env, log, "generated")
     graded = len(list(out.glob("*/results.json")))
     print(f"{graded} generated submissions (.py; correct, buggy, broken), full grading suite, -j 2: "

@@ -3,8 +3,8 @@
     python benchmarks/sandbox_overhead.py [--rounds 3] [--pool] [PATH ...]
 
 Defaults to the reference notebook and the project's correct .py submission. Each round grades every
-path once with the sandbox off (sandbox.SETTINGS.enabled = False: the worker starts as before this
-work) and once on, in alternating order, against one shared reference worker started with the same
+path once with the sandbox off (the setting sandbox = false, passed to grade: the worker starts as before
+this work) and once on, in alternating order, against one shared reference worker started with the same
 setting; prints the median seconds of each and the ratio on / off. --pool forks workers from a warm
 fork server (autograder.pool) instead of starting an interpreter per worker.
 """
@@ -25,11 +25,11 @@ DEFAULT_PATHS = [ROOT / "reference" / "ps1" / "ps1.ipynb", ROOT / "tests" / "sub
 
 
 def timed_grade(path: Path, enabled: bool, launcher: dict) -> float:
-    sandbox.SETTINGS.enabled = enabled
-    reference = start_reference("ps1", **launcher)
+    settings = sandbox.Settings(enabled=enabled)
+    reference = start_reference("ps1", settings=settings, **launcher)
     try:
         started = time.monotonic()
-        result = grade(path, reference=reference, **launcher)
+        result = grade(path, reference=reference, settings=settings, **launcher)
         elapsed = time.monotonic() - started
     finally:
         reference.close()

@@ -1,5 +1,8 @@
-"""The attack corpus: hostile submissions built as the stub (every SPEC function raising
-NotImplementedError, so an honest grade is 0) plus one attack from tests/attacks/<name>.py.
+"""The attack corpus: hostile submissions built as an assignment's stub (every function of its spec
+raising NotImplementedError, so an honest grade is 0) plus one attack from tests/attacks/<name>.py.
+
+The stub names its assignment (ASSIGNMENT) and its functions (SPEC_NAMES): attacks read these to aim at
+the assignment being graded (its reference, its grading suite) and to replace every graded function.
 
 Also the helpers that grade them and look for processes a submission left behind. Every attack is
 bounded in time, processes and memory on its own, so the corpus is safe to run on a developer's
@@ -17,35 +20,31 @@ ROOT = HERE.parent
 ATTACKS = HERE / "attacks"
 MARKER = "ag-attack-marker"  # the start of each attack's ATTACK_TOKEN
 
-# SPEC's functions and their parameters (checked against docs/ps1-spec.md by test_sandbox)
-SPEC_FUNCTIONS = {
-    "sigmoid": "x", "sigmoid_grad": "s", "softmax": "x", "softmax_jacobian": "s",
-    "one_hot": "labels, num_classes", "binary_cross_entropy": "o, t", "cross_entropy": "y_hat, y",
-    "softmax_cross_entropy": "logits, y", "softmax_cross_entropy_grad": "logits, y",
-    "logistic_regression_grad": "x, t, w, b",
-    "two_layer_forward": "x, W1, b1, W2, b2", "two_layer_grad_x": "x, y, W1, b1, W2, b2",
-    "two_layer_grads": "x, y, W1, b1, W2, b2", "num_params": "Dx, H, Dy",
-    "numerical_gradient": "f, x, h=1e-5", "gradient_check": "f, grad, x, tol=1e-5",
-    "majority_dataset": "n_bits=10", "build_model": "n_bits",
-    "train": "model, X, y, *, device, epochs=20, batch_size=64, lr=0.5, seed=0", "predict": "model, X, device",
-}
 
 
-def spec_path() -> Path:
-    """The project's own copy of the student API."""
-    return ROOT / "docs" / "ps1-spec.md"
+def spec_path(assignment: str = "ps1") -> Path:
+    """The project's own copy of an assignment's student API."""
+    return ROOT / "docs" / f"{assignment}-spec.md"
 
 
 def spec_functions_from(text: str) -> dict[str, str]:
-    """The `name(params)` of every row of SPEC.md's function tables."""
+    """The `name(params)` of every row of a spec's function tables."""
     return dict(re.findall(r"^\| `(\w+)\(([^`]*)\)` \|", text, flags=re.M))
 
 
-def stub_source(token: str = MARKER) -> str:
-    lines = ['"""PS1 stub: every function of SPEC raises NotImplementedError (an honest grade is 0)."""',
-             f"SPEC_NAMES = {sorted(SPEC_FUNCTIONS)!r}",
+def spec_functions(assignment: str = "ps1") -> dict[str, str]:
+    """An assignment's functions and their parameters, as its spec gives them (test_sandbox checks them
+    against the reference's graded functions)."""
+    return spec_functions_from(spec_path(assignment).read_text())
+
+
+def stub_source(token: str = MARKER, assignment: str = "ps1") -> str:
+    functions = spec_functions(assignment)
+    lines = [f'"""{assignment} stub: every function of its spec raises NotImplementedError (an honest grade 0)."""',
+             f"ASSIGNMENT = {assignment!r}  # attacks that aim at the assignment's own files and suite read this",
+             f"SPEC_NAMES = {sorted(functions)!r}",
              f"ATTACK_TOKEN = {token!r}  # attacks that exec a program put this in its command line", ""]
-    for name, params in SPEC_FUNCTIONS.items():
+    for name, params in functions.items():
         lines += [f"def {name}({params}):", "    raise NotImplementedError", ""]
     return "\n".join(lines)
 
@@ -64,14 +63,14 @@ def token_for(name: str) -> str:
     return f"{MARKER}-{name}-{os.getpid()}"
 
 
-def build(name: str, folder: Path) -> Path:
-    """Write stub + attack as folder/<name>.py; returns its path."""
+def build(name: str, folder: Path, assignment: str = "ps1") -> Path:
+    """Write the assignment's stub + attack as folder/<name>.py; returns its path."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.py"
     attack = (ATTACKS / f"{name}.py").read_text()
     helpers = "".join((ATTACKS / f"{used}.py").read_text() + "\n"
                       for used in re.findall(r"^# uses: (\w+)$", attack, flags=re.M))
-    path.write_text(stub_source(token_for(name)) + f"\n\n# ---------------- attack: {name}\n" + helpers + attack)
+    path.write_text(stub_source(token_for(name), assignment) + f"\n\n# ---------------- attack: {name}\n" + helpers + attack)
     return path
 
 

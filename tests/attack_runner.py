@@ -2,11 +2,11 @@
 
     python tests/attack_runner.py OUT.json NAME [NAME ...]
 
-Run by tests/test_attacks.py, several at once. Each attack is built (stub + attack), graded with
-`autograder.grade.grade` against one shared reference worker, with a small per-call timeout and
-per-submission budget (ATTACK_CALL_TIMEOUT, ATTACK_BUDGET seconds) and a subset of the suite
-(ATTACK_FUNCTIONS, comma-separated, or "all"); then the processes it left behind are listed (and
-killed, so a failing check leaves the machine clean).
+Run by tests/test_attacks.py, several at once. Each attack is built (the stub of ATTACK_ASSIGNMENT, "ps1"
+by default, + attack), graded with `autograder.grade.grade` against one shared reference worker of that
+assignment, with a small per-call timeout and per-submission budget (ATTACK_CALL_TIMEOUT, ATTACK_BUDGET
+seconds) and a subset of the suite (ATTACK_FUNCTIONS, comma-separated, or "all"); then the processes it
+left behind are listed (and killed, so a failing check leaves the machine clean).
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from autograder.grade import grade, start_reference  # noqa: E402
 CALL_TIMEOUT = float(os.environ.get("ATTACK_CALL_TIMEOUT", "2"))
 BUDGET = float(os.environ.get("ATTACK_BUDGET", "15"))
 FUNCTIONS = os.environ.get("ATTACK_FUNCTIONS", "all")
+ASSIGNMENT = os.environ.get("ATTACK_ASSIGNMENT", "ps1")
 POOL = os.environ.get("ATTACK_POOL", "1") == "1"  # fork workers from a warm fork server (autograder.pool)
 
 
@@ -75,16 +76,16 @@ def main(out: str, names: list[str]) -> None:
 
         pool = ForkServer().start()
         launcher = {"spawn": pool.spawn}
-    reference = start_reference("ps1", **launcher)
+    reference = start_reference(ASSIGNMENT, **launcher)
     results = {}
     tokens: set[str] = set()
     folder = Path(tempfile.mkdtemp(prefix="ag-attacks-"))
     try:
         # warm up: the suite's modules, the oracle and torch are imported by the first grade in a process
-        grade(attack_corpus.build("baseline_stub", folder / "warm-up"), reference=reference,
+        grade(attack_corpus.build("baseline_stub", folder / "warm-up", ASSIGNMENT), reference=reference,
               call_timeout=CALL_TIMEOUT, functions=functions, **launcher)
         for name in names:
-            path = attack_corpus.build(name, folder)
+            path = attack_corpus.build(name, folder, ASSIGNMENT)
             tokens.add(attack_corpus.token_for(name))
             spy.reports, spy.capture_bytes, spy.student = [], 0, None
             started = time.monotonic()

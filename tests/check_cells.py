@@ -1,13 +1,15 @@
 """Run the release's visible check cells on a submission's functions, without a kernel.
 
-Used by tests/test_visible_checks.py, as a subprocess:
+Used by tests/test_visible_checks.py and tests/test_typical_mistakes.py, as a subprocess, for any
+assignment (the path of its release notebook):
 
-    python tests/check_cells.py < cases.json > results.json
+    python tests/check_cells.py assignments/NAME/NAME.ipynb < cases.json > results.json
 
 Each case is ``{"name": ..., "source": <Python defining the functions>, "functions": [<fn>, ...]}``.
 For every function of a case, a child forked from this warm process (NumPy, PyTorch and matplotlib
 imported once) runs the release's setup cell, the case's source and ``check_<fn>``, as a student's
-kernel would after "Run All", and reports whether the check cell passed and, if not, its error.
+kernel would after "Run All" (in the release's folder, where its data files are), and reports whether
+the check cell passed and, if not, its error.
 """
 from __future__ import annotations
 
@@ -29,10 +31,8 @@ torch.set_num_threads(1)  # tiny tensors: extra threads only spin on a shared ma
 torch.optim.SGD(torch.nn.Linear(1, 1).parameters(), lr=0.1)
 import matplotlib.pyplot  # noqa: E402,F401  (the setup cell's import, once)
 
-RELEASE_NB = Path(__file__).resolve().parent.parent / "assignments" / "ps1" / "ps1.ipynb"
 
-
-def cells_by_id(path: Path = RELEASE_NB) -> dict[str, str]:
+def cells_by_id(path: Path) -> dict[str, str]:
     """The source of every nbgrader cell of the notebook, by grade_id."""
     nb = nbformat.read(path, as_version=4)
     return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells if "nbgrader" in c.metadata}
@@ -75,9 +75,11 @@ def run_in_child(setup: str, source: str, check: str) -> str | None:
     return json.loads(text)["error"] if text else "the check's process died"
 
 
-def main() -> int:
+def main(notebook: str) -> int:
     cases = json.load(sys.stdin)
-    cells = cells_by_id()
+    release = Path(notebook).resolve()
+    cells = cells_by_id(release)
+    os.chdir(release.parent)  # a student's kernel starts next to the notebook and its data files
     results = {}
     for case in cases:
         results[case["name"]] = {fn: run_in_child(cells["setup"], case["source"], cells[f"check_{fn}"])
@@ -87,4 +89,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1]))

@@ -6,6 +6,7 @@ import copy
 import html
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -52,13 +53,17 @@ def db_url(course: Path) -> str:
 # ------------------------------------------------------------------ student notebooks
 
 
-def validate(notebooks: dict[str, nbformat.NotebookNode], folder: Path, timeout: float = 900) -> dict[str, str]:
-    """`nbgrader validate ps1.ipynb` as a student runs it in their own folder, on each notebook at once:
-    {name: what it printed}."""
+def validate(notebooks: dict[str, nbformat.NotebookNode], folder: Path, timeout: float = 900,
+             release: Path = RELEASE_NB) -> dict[str, str]:
+    """`nbgrader validate NAME.ipynb` as a student runs it in their own folder (next to the release's data
+    files), on each notebook at once: {name: what it printed}. `release`: the assignment's release notebook."""
     runs = {}
     for name, nb in notebooks.items():
-        path = write(nb, folder / name / "ps1.ipynb")
-        runs[name] = subprocess.Popen([sys.executable, "-m", "nbgrader", "validate", "ps1.ipynb"], cwd=path.parent,
+        path = write(nb, folder / name / release.name)
+        for data in release.parent.iterdir():
+            if data.is_file() and data != release:
+                shutil.copy(data, path.parent)
+        runs[name] = subprocess.Popen([sys.executable, "-m", "nbgrader", "validate", release.name], cwd=path.parent,
                                       env=course_env(folder / "unused"), stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE, text=True)
     return {name: proc.communicate(timeout=timeout)[0] for name, proc in runs.items()}
@@ -103,10 +108,10 @@ def solutions(reference: nbformat.NotebookNode | None = None, name: str = "ps1")
     return out
 
 
-def completed(name: str = "ps1") -> nbformat.NotebookNode:
+def completed(reference: Path = REFERENCE_NB, release: Path = RELEASE_NB) -> nbformat.NotebookNode:
     """The release with the reference's solutions pasted into its solution cells: a correct student."""
-    nb = read(release_nb(name))
-    answers = solutions(name=name)
+    nb = read(release)
+    answers = solutions(read(reference))
     for c in nb.cells:
         gid = grade_id(c)
         if c.metadata.get("nbgrader", {}).get("solution"):

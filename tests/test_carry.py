@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from autograder import carry
+from autograder.assignment import get
 from autograder.codec import Fn
 from autograder.worker import StudentError, Submission
 
@@ -64,8 +65,9 @@ ORDER = ["square", "slow_square", "numerical_gradient", "cube", "square_twice", 
 
 @pytest.fixture(scope="module")
 def pair():
-    reference = Submission([("ref", REFERENCE)], label="the reference solution", budget=float("inf"))
-    student = Submission([("cell 1", STUDENT)], call_timeout=10)
+    setup = get("ps1").worker_setup()  # PS1's harness builds the grader's test functions (Fn "quadratic")
+    reference = Submission([("ref", REFERENCE)], label="the reference solution", budget=float("inf"), setup=setup)
+    student = Submission([("cell 1", STUDENT)], call_timeout=10, setup=setup)
     student.carry = carry.CarryForward(reference, ORDER)
     yield student, reference
     student.close()

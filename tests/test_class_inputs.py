@@ -108,6 +108,22 @@ def test_what_is_not_graded_is_listed_with_why(tmp_path):
     assert listed == {("dora", "dora", "no notebook"), ("", "notes.txt", "not a submission")}
 
 
+def test_a_bulk_download_gets_the_same_zip_checks_as_one_submission(tmp_path):
+    """discover unpacks with archive.unzip too: zip slip and a bomb are refused, naming the archive."""
+    import zipfile
+
+    for name, entries, message in [("slip.zip", {"a/ps1.py": b"", "b/ps1.py": b"", "../../x.py": b""},
+                                    "slip.zip holds a path outside the archive: ../../x.py"),
+                                   ("bomb.zip", {"a/ps1.py": b"", "b/ps1.py": b"", "b/zeros": bytes(40 << 20)},
+                                    "bomb.zip looks like a zip bomb: b/zeros expands")]:
+        with zipfile.ZipFile(tmp_path / name, "w", zipfile.ZIP_DEFLATED) as zf:
+            for entry, data in entries.items():
+                zf.writestr(entry, data)
+        with pytest.raises(BatchError, match=message):
+            discover([tmp_path / name], tmp_path / "scratch", "ps1")
+    assert not (tmp_path / "x.py").exists() and not list((tmp_path / "scratch").rglob("zeros"))
+
+
 def test_nothing_to_grade_is_an_error_that_says_so(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(BatchError, match="found no submission to grade.*empty"):

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch import Entry, write_submission
+from autograder.discover import Entry
+from autograder.store import write_submission
 from autograder.assignment import get
 from autograder.export import gradescope_zip
 from autograder.result import Result
@@ -39,6 +40,7 @@ def test_the_zip_has_gradescope_s_layout(autograder_zip):
     for script in ("setup.sh", "run_autograder"):
         assert modes[script] & stat.S_IXUSR, f"{script} is not executable"
     assert '"torch==2.13.0"' in setup  # pinned to the release the grader runs with
+    assert stat.S_IMODE(autograder_zip.stat().st_mode) == 0o600  # it holds the hidden tests (autograder/files.py)
 
 
 def _record_setup(autograder_zip, tmp_path, env: dict) -> list[str]:
@@ -93,7 +95,7 @@ def test_classroom_mode_prints_what_the_grading_reporter_reads(tmp_path):
     assert sum(t["score"] for t in payload["tests"]) == payload["max_score"]  # NotifyClassroom sums these
     for t in payload["tests"]:
         assert set(t) == CLASSROOM_FIELDS and t["status"] == "pass"
-    assert any(t["name"] == "sigmoid (hidden test)" for t in payload["tests"])
+    assert any(t["name"] == "sigmoid: hidden test 1" for t in payload["tests"])
     assert output.read_text() == f"result={lines[0]}\n"
 
 

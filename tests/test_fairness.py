@@ -14,7 +14,7 @@ import sys
 import nbformat
 import pytest
 
-from autograder import report
+from autograder import report, view
 from autograder.grade import grade
 from conftest import RELEASE_NB, SUBMISSIONS
 
@@ -100,7 +100,7 @@ def test_a_failed_test_says_which_correct_functions_it_was_graded_with(graded):
     failed = [t for t in result.tests if t.status == "failed"]
     assert failed and all(t.output.endswith(note) for t in failed), failures(result)
     hidden = [t for t in failed if t.visibility == "hidden"]
-    assert hidden and report.student_output(hidden[0]) == f"Failed. {report.HIDDEN_NOTE} {note}"
+    assert hidden and view.message(hidden[0]) == f"Failed. {view.HIDDEN_NOTE} {note}"
 
 
 # ------------------------------------------------------------------ a cell or a definition that does not run

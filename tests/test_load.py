@@ -147,3 +147,42 @@ def test_reference_finds_deleted_and_duplicated_graded_cells(tmp_path):
     ungraded[3].metadata["nbgrader"]["grade"] = False
     source = load(notebook(tmp_path / "ungraded.ipynb", ungraded), reference=reference)
     assert source.missing_functions == {"f": "grade_f"}
+
+
+def _zip(path, entries: dict) -> None:
+    """entries: name -> bytes, or name -> None for a symbolic link to /etc/passwd."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            if data is None:
+                info = zipfile.ZipInfo(name)
+                info.external_attr = (0o120777 << 16)
+                zf.writestr(info, "/etc/passwd")
+            else:
+                zf.writestr(name, data)
+
+
+def test_a_zip_bomb_by_ratio_is_refused_before_anything_is_written(tmp_path):
+    archive = tmp_path / "bomb.zip"
+    _zip(archive, {"ps1.py": b"x = 1\n", "data.bin": bytes(50 << 20)})  # 50 MiB of zeros: ~50 KiB deflated
+    assert archive.stat().st_size < 1 << 20
+    into = tmp_path / "into"
+    with pytest.raises(LoadError, match="zip bomb: data.bin expands"):
+        load(archive, workdir=into)
+    assert not any(into.rglob("*"))
+
+
+def test_a_zip_with_too_many_entries_is_refused(tmp_path):
+    from autograder.load import MAX_ZIP_FILES
+
+    archive = tmp_path / "many.zip"
+    _zip(archive, {f"f{i}.txt": b"" for i in range(MAX_ZIP_FILES + 1)} | {"ps1.py": b"x = 1\n"})
+    with pytest.raises(LoadError, match=f"the limit is {MAX_ZIP_FILES}"):
+        load(archive, workdir=tmp_path / "into")
+
+
+def test_a_symbolic_link_in_a_zip_is_not_extracted(tmp_path):
+    archive = tmp_path / "link.zip"
+    _zip(archive, {"ps1.py": b"def f():\n    return 2\n", "secret": None})
+    into = tmp_path / "into"
+    load(archive, workdir=into)
+    assert (into / "ps1.py").exists() and not (into / "secret").exists()

@@ -107,3 +107,68 @@ def test_a_shape_1_loss_is_still_refused_with_a_hint(tmp_path, reference, spawn)
     code = "_ce = cross_entropy\n\ndef cross_entropy(y_hat, y):\n    return np.array([_ce(y_hat, y)])\n"
     message = visible(graded(tmp_path, code, "cross_entropy", reference, spawn))
     assert "returned a numpy.ndarray of shape (1,); expected a float" in message and ".item()" in message
+
+
+# ------------------------------------------------------------------ what every writer shows of a hidden test
+
+
+def _leaky_result():
+    from autograder.result import Result
+    from autograder.result import TestResult as Outcome
+
+    tests = [Outcome("softmax: softmax([1, 2, 3])", "softmax", 1.0, 1.0, "passed", "", "visible"),
+             Outcome("softmax: stable for |x| up to 73519.25", "softmax", 0.0, 2.0, "failed",
+                     "softmax([73519.25, -73519.25]) returned [nan, nan], expected [1, 0]", "hidden",
+                     carried_forward=["sigmoid"]),
+             Outcome("softmax: shape (4, 5)", "softmax", 0.0, 1.0, "error",
+                     "KeyError: 'cases' in grading/oracle.py line 86421", "visible")]
+    return Result(submission="ann.py", seed=1, tests=tests, grader_version="test",
+                  student_output="debug: got 73519.25")
+
+
+def _rendered(name: str, writer, result) -> str:
+    """All a student may read of a writer's output (Gradescope's extra_data is the instructor's)."""
+    import io
+    import json
+
+    from rich.console import Console
+
+    if name == "terminal":
+        out = io.StringIO()
+        writer(result, Console(file=out, width=300))
+        return out.getvalue()
+    rendered = writer(result)
+    if name == "gradescope":
+        rendered = {**rendered, "extra_data": None,
+                    "tests": [{k: v for k, v in t.items() if k != "extra_data"} for t in rendered["tests"]]}
+    return rendered if isinstance(rendered, str) else json.dumps(rendered)
+
+
+@pytest.mark.parametrize("name", ["terminal", "feedback.md", "gradescope", "classroom", "nbgrader"])
+def test_no_writer_shows_a_hidden_input_or_a_grader_error(name):
+    from autograder import report
+
+    text = _rendered(name, report.WRITERS[name], _leaky_result())
+    assert "73519" not in text and "86421" not in text and "oracle" not in text, text
+    if name != "nbgrader":  # a graded cell counts the hidden tests passed, and says nothing else of them
+        assert "hidden" in text and "softmax" in text
+    if name in ("terminal", "gradescope", "classroom"):
+        assert "Graded with a correct sigmoid" in text  # carried forward: says nothing of the inputs
+    if name in ("terminal", "feedback.md", "gradescope", "classroom"):
+        assert "grader itself failed" in text or "error in the grader itself" in text
+
+
+def test_every_writer_is_in_the_registry_and_checked():
+    from autograder import report
+
+    assert set(report.WRITERS) == {"terminal", "feedback.md", "gradescope", "classroom", "nbgrader"}
+
+
+def test_gradescope_keeps_the_instructor_s_detail_out_of_the_student_s_sight():
+    from autograder import report
+
+    data = report.gradescope(_leaky_result())
+    hidden = data["tests"][1]
+    assert hidden["name"] == "softmax: hidden test 1" and hidden["visibility"] == "after_published"
+    assert "73519.25" in hidden["extra_data"]["instructor_detail"]
+    assert "86421" in data["tests"][2]["extra_data"]["instructor_detail"]

@@ -126,7 +126,7 @@ def class_notebooks() -> dict[str, tuple[nbformat.NotebookNode, set[str]]]:
 
 def ps2_notebooks() -> dict[str, tuple[nbformat.NotebookNode, set[str]]]:
     """PS2's class, {student: (the notebook submitted, the functions it gets wrong)}: bugs of every part."""
-    good = completed("ps2")
+    good = completed(reference_nb("ps2"), release_nb("ps2"))
 
     def bugs(*names):
         nb = good
@@ -148,7 +148,7 @@ def callers(functions: set[str], name: str = "ps1") -> set[str]:
     """The functions whose solution in the release-completed notebook calls one of `functions`
     (a student's wrong softmax also costs the points of a two_layer_forward that calls it)."""
     found = set()
-    for c in completed(name).cells:
+    for c in completed(reference_nb(name), release_nb(name)).cells:
         gid = grade_id(c) or ""
         if gid.startswith("solution_") and c.cell_type == "code":
             calls = {n.func.id for n in ast.walk(ast.parse(c.source))

@@ -36,8 +36,9 @@ from autograder.worker import Submission
 from autograder.assignment import names
 from nbgrader_course import (COURSE_ID, REFERENCE_NB, ROOT, cell, db_url, grade_id, nbgrader, notebook_text,
                              page_text, plain, read, reference_nb, secrets, stub, write)
-from test_attacks import FUNCTIONS as ATTACK_FUNCTIONS
-from test_attacks import NEEDS
+from test_attacks import NEEDS, RUNS
+
+ATTACK_FUNCTIONS = RUNS["ps1"].functions  # the corpus's stubs are PS1's (attack_corpus.build's default)
 
 NAMES = names(ROOT)
 CALL_TIMEOUT, BUDGET = 1.0, 4.0  # as the corpus is graded in test_attacks.py: bounded, and 0 when honest

@@ -6,6 +6,7 @@ uid 65534 through tests/as_user.py, which needs root to set that up (CI runs as 
 """
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import os
@@ -19,7 +20,7 @@ import numpy as np
 import pytest
 
 import attack_corpus
-from autograder import sandbox, worker
+from autograder import assignment, sandbox, worker
 from autograder.codec import Unsupported
 from autograder.grade import start_reference
 from autograder.worker import StudentError, Submission
@@ -549,15 +550,19 @@ def test_not_root_without_user_namespaces_each_missing_measure_is_one_log_line()
 # ------------------------------------------------------------------ the corpus's own helpers
 
 
-def test_the_corpus_stub_defines_exactly_the_spec_functions():
-    spec = attack_corpus.spec_path()
-    assert set(attack_corpus.spec_functions_from(spec.read_text())) == set(attack_corpus.SPEC_FUNCTIONS)
+@pytest.mark.parametrize("name", ["ps1", "ps2"])
+def test_the_corpus_stub_defines_exactly_the_graded_functions(name):
+    """The stub built from the assignment's spec defines the reference's graded functions, each raising."""
+    functions = attack_corpus.spec_functions(name)
+    assert set(functions) == set(assignment.get(name, attack_corpus.ROOT).functions())
     namespace: dict = {}
-    exec(attack_corpus.stub_source(), namespace)
-    for name in attack_corpus.SPEC_FUNCTIONS:
+    exec(attack_corpus.stub_source(assignment=name), namespace)
+    assert namespace["ASSIGNMENT"] == name and namespace["SPEC_NAMES"] == sorted(functions)
+    for fn in functions:
+        required = [p for p in inspect.signature(namespace[fn]).parameters.values() if p.default is p.empty]
         with pytest.raises(NotImplementedError):
-            namespace[name](*([None] * namespace[name].__code__.co_argcount),
-                            **({"device": "cpu"} if name == "train" else {}))
+            namespace[fn](*[None for p in required if p.kind is p.POSITIONAL_OR_KEYWORD],
+                          **{p.name: None for p in required if p.kind is p.KEYWORD_ONLY})
 
 
 def test_the_corpus_has_at_least_twenty_attacks():

@@ -18,7 +18,7 @@ import sys
 import pytest
 
 from autograder.result import Result
-from conftest import ROOT, SUBMISSIONS
+from conftest import RELEASE_NB, ROOT, SUBMISSIONS
 
 sys.path.insert(0, str(SUBMISSIONS))
 from typical import BASE, MISTAKES, build_source  # noqa: E402
@@ -36,8 +36,8 @@ def checks_run():
     """One run of tests/check_cells.py (a subprocess) over the correct realistic submissions and every mistake."""
     cases = [{"name": p.stem, "source": p.read_text(), "functions": FUNCTIONS} for p in REALISTIC]
     cases += [{"name": m.name, "source": build_source(m), "functions": [m.function]} for m in MISTAKES]
-    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "check_cells.py")], input=json.dumps(cases),
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "check_cells.py"), str(RELEASE_NB)],
+                          input=json.dumps(cases), capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout)
 

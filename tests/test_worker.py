@@ -102,3 +102,35 @@ def test_an_endless_load_fails_every_call_with_a_reason():
             sub.anything()
     finally:
         sub.close()
+
+
+COUNTING = '''
+calls = []
+def counted(x):
+    calls.append(x)
+    return len(calls)
+def fails_once_per_call(x):
+    calls.append(x)
+    raise ValueError(f"call {len(calls)}")
+'''
+
+
+def test_a_memoizing_submission_answers_a_repeated_request_from_memory():
+    """The reference's Memo: the same request is computed once; another request, or a failed one, is asked."""
+    sub = Submission([("cell 1", COUNTING)], call_timeout=5, memo=True)
+    try:
+        assert sub.counted(np.array([1.0, 2.0])) == 1
+        assert sub.counted(np.array([1.0, 2.0])) == 1  # from memory: the worker was not asked again
+        assert sub.counted(np.array([1.0, 3.0])) == 2  # other arguments are another request
+        assert sub.counted(np.array([1.0, 2.0], dtype=np.float32)) == 3  # so is another dtype
+        for expected in ("call 4", "call 5"):  # a failure is never remembered
+            with pytest.raises(StudentError, match=expected):
+                sub.fails_once_per_call(0)
+        assert (sub.memo.hits, sub.memo.misses) == (1, 5)
+    finally:
+        sub.close()
+    plain = Submission([("cell 1", COUNTING)], call_timeout=5)
+    try:
+        assert [plain.counted(0), plain.counted(0)] == [1, 2]  # without memo every request reaches the worker
+    finally:
+        plain.close()

@@ -115,7 +115,7 @@ def test_the_torch_index_defaults_to_pytorch_s_cpu_index_and_can_be_emptied(work
 def test_the_merge_job_installs_pyproject_s_dependencies_without_torch(workflow):
     """No hand-kept list: the merge job's requirements are the package's metadata less PyTorch."""
     install = step(workflow["jobs"]["merge"], "Install")
-    assert "--no-deps -e ." in install["run"] and "m.requires(\"ps1-autograder\")" in install["run"]
+    assert "--no-deps -e ." in install["run"] and "m.requires(\"course-autograder\")" in install["run"]
     lines = install["run"].strip().splitlines()
     derive = next(line for line in lines if line.startswith("python -c"))
     # what that line prints, for this checkout's pyproject.toml (read as pip would, through its metadata)
@@ -148,9 +148,11 @@ def test_the_workflow_s_commands_grade_a_tiny_class_in_shards_and_merge_it(workf
     assert proc.returncode == 0, proc.stderr
     env = dict(line.split("=", 1) for line in github_env.read_text().splitlines())
     assert env == {"SUBMISSIONS_PATH": "course/submitted"}
+    grading = step(grade, "Grade shard")
+    assert grading["env"] == {"AUTOGRADER_ASSIGNMENT": "${{ inputs.assignment }}"}
     for shard in range(1, shards + 1):
-        proc = run_step(step(grade, "Grade shard")["run"], {"matrix.shard": str(shard), "env.SHARDS": str(shards)},
-                        tmp_path, env)
+        proc = run_step(grading["run"], {"matrix.shard": str(shard), "env.SHARDS": str(shards)},
+                        tmp_path, {**env, "AUTOGRADER_ASSIGNMENT": "ps1"})
         assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
         shutil.copytree(tmp_path / "out" / f"shard-{shard}", tmp_path / "shards" / f"grades-shard-{shard}")
     proc = run_step(step(merge, "Merge the shards")["run"], {}, tmp_path, {})

@@ -1,13 +1,16 @@
 """What grading suites share: calling the student and the reference the same way and judging both.
 
-A graded call runs the reference and the student (in their own worker processes, at the same time)
-and judges the reference first, with the very checks the student will face: if the reference fails
-them, the oracle and the reference disagree and the test raises SelfCheckFailed (a RuntimeError: a
-grader bug, not the student's fault). Then the student's reply is judged against the oracle's values.
+A graded call asks the student's worker and judges the reply against the oracle's values. Whenever that
+reply fails (the call raised, or a check failed), the reference solution is asked the same and judged with
+the very checks the student faced: if the reference fails them too, the oracle and the reference disagree
+and the test raises SelfCheckFailed (a RuntimeError: a grader bug, not the student's fault); if it passes,
+the student's failure stands. So no student loses a point the reference would lose too. A reply that passes
+costs the student nothing, and needs no second opinion: the reference is not asked (it used to be asked for
+every test, half of a class run's work in the reference's worker, mostly its training runs). Grading the
+reference itself (student is reference) judges its reply as both.
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
 import numpy as np
@@ -15,39 +18,33 @@ import numpy as np
 from autograder.suitelib import checks
 from autograder.worker import Reply, StudentError
 
-_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reference")
-
 
 def _reference_failed(fn: str, exc: StudentError) -> checks.SelfCheckFailed:
     return checks.SelfCheckFailed(f"grader self-check failed: the reference solution's {fn}: {exc}")
 
 
-def _side_by_side(student: Any, reference: Any, fn: str, ask: Callable[[Any], Any],
-                  judge: Callable[[Any, str], Any]) -> Any:
-    """ask(reference) and ask(student), concurrently when they are different workers; judge the
-    reference's answer (a failure is the grader's), then the student's; returns the student's judgement."""
-    if student is reference:
-        future = None
-        try:
-            ref = ask(reference)
-        except StudentError as exc:
-            raise _reference_failed(fn, exc) from None
-    else:
-        future = _POOL.submit(ask, reference)
+def _judge_reference(reference: Any, fn: str, ask: Callable[[Any], Any], judge: Callable[[Any, str], Any]) -> None:
+    """The reference's reply to the same call, judged by the same checks; raises SelfCheckFailed if it fails."""
     try:
-        mine, error = ask(student), None
+        ref = ask(reference)
     except StudentError as exc:
-        mine, error = None, exc
-    if future is not None:
-        try:
-            ref = future.result()
-        except StudentError as exc:
-            raise _reference_failed(fn, exc) from None
+        raise _reference_failed(fn, exc) from None
     with checks.self_check(f"the reference solution's {fn} failed the test meant for yours"):
         judge(ref, "reference")
-    if error is not None:
-        raise error
-    return judge(mine, "student")
+
+
+def _side_by_side(student: Any, reference: Any, fn: str, ask: Callable[[Any], Any],
+                  judge: Callable[[Any, str], Any]) -> Any:
+    """Judge ask(student); when it fails, judge ask(reference) the same way (a failure there is the
+    grader's) before the student's failure stands; returns the student's judgement."""
+    if student is reference:
+        _judge_reference(reference, fn, ask, judge)
+        return judge(ask(student), "student")
+    try:
+        return judge(ask(student), "student")
+    except Exception:  # the student's failure (or the judge's): only if the reference passes where it fails
+        _judge_reference(reference, fn, ask, judge)
+        raise
 
 
 def both(student: Any, reference: Any, fn: str, args: tuple, judge: Callable[[Reply, str], Any],

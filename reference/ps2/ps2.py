@@ -451,6 +451,10 @@ assert np.isclose(losses[0], np.log(3)), f"losses[0] is the loss BEFORE the firs
 assert np.allclose(b, [-0.5 * (1 / 3 - 0.25), -0.5 * (1 / 3 - 0.25), -0.5 * (1 / 3 - 0.5)]), f"after one step of lr = 0.5 from zero b should be [-0.04167, -0.04167, 0.08333]; got {np.round(b, 5).tolist()}"
 expected_W = np.array([[0.125, 0.0, -0.125], [0.0, 0.125, -0.125]])  # -0.5 dW
 assert np.allclose(W, expected_W), f"after one step of lr = 0.5 from zero W should be {expected_W.round(5).tolist()}; got {np.round(W, 5).tolist()}"
+# num_classes counts the classes, even one without examples: here y has only the labels 0 and 1 but there are 3 classes
+W_gap, b_gap, _ = fit_softmax_regression(X, np.array([0, 1, 0, 1]), 3, lr=0.5, epochs=1)
+assert np.shape(W_gap) == (2, 3) and np.shape(b_gap) == (3,), f"num_classes = 3 with labels [0, 1, 0, 1] (class 2 has no examples): W should still be (2, 3) and b (3,); got {np.shape(W_gap)} and {np.shape(b_gap)} (use num_classes, not y.max() + 1)"
+assert np.isclose(b_gap[2], -0.5 / 3), f"class 2 has no examples, so one step from zero gives b[2] = -0.5 (1/3 - 0) = -0.16667; got {b_gap[2]:.5f}"
 assert np.array_equal(X, X_before) and np.array_equal(y, y_before), "fit_softmax_regression must not modify X or y"
 W, b, losses = fit_softmax_regression(X, y, 3, lr=0.5, epochs=50)
 assert len(losses) == 50, f"epochs=50 should record 50 losses; got {len(losses)}"
@@ -504,6 +508,11 @@ assert labels.dtype.kind in "iu", f"the labels should be integers; got dtype {la
 # logits [[2, 0, -1], [0, 2, -1], [-2, -2, 2], [0, 0, 0]]: the last row is a three-way tie
 assert labels.tolist() == [0, 1, 2, 0], f"with logits [[2, 0, -1], [0, 2, -1], [-2, -2, 2], [0, 0, 0]] the labels should be [0, 1, 2, 0] (a tie goes to the lowest index); got {labels.tolist()}"
 assert np.array_equal(X, X_before), "predict_classes must not modify X"
+# Huge logits: the arg-max of the logits needs no exponential (an unshifted softmax overflows to inf / inf = nan).
+# Any overflow / invalid warning becomes an error inside this block:
+with np.errstate(over="raise", invalid="raise"):
+    big = predict_classes(np.array([[1.0], [-1.0]]), np.array([[1e4, 0.0, -1e4]]), np.zeros(3))
+assert big.tolist() == [0, 2], f"logits [[1e4, 0, -1e4], [-1e4, 0, 1e4]] should give the labels [0, 2]; got {big.tolist()}"
 print("predict_classes: visible checks passed")
 
 # %% deletable=false editable=false nbgrader={"grade": true, "grade_id": "grade_predict_classes", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1082,7 +1091,8 @@ def check_numerical_grad(f, x, h=1e-6):
 rng = np.random.default_rng(3)
 x = rng.normal(size=(5, 3))
 y = np.eye(2)[[0, 1, 1, 0, 1]]
-for widths in ([3, 2], [3, 4, 2], [3, 4, 3, 2]):  # L = 1, 2, 3
+# [3, 4, 4, 2]: two hidden layers of one width, so each layer's activation slope must be its own (shapes cannot tell)
+for widths in ([3, 2], [3, 4, 2], [3, 4, 3, 2], [3, 4, 4, 2]):  # L = 1, 2, 3, 3
     params = [(rng.normal(size=(i, o)), rng.normal(size=o)) for i, o in zip(widths, widths[1:])]
     for activation in ("sigmoid", "tanh", "relu"):
         before = [(W.copy(), b.copy()) for W, b in params]
@@ -1212,6 +1222,19 @@ acc = evaluate(identity, X, y, "cpu")
 assert isinstance(acc, float), f"evaluate should return a Python float (use .item()); got {type(acc).__name__}"
 assert abs(acc - 0.75) < 1e-6, f"the arg-max of the rows is [0, 1, 2, 0] against labels [0, 1, 0, 0]: accuracy 0.75; got {acc} (arg-max over dim 1, the classes)"
 assert evaluate(identity, X, torch.tensor([0, 1, 2, 0]), "cpu") == 1.0, "all four predictions right should give 1.0"
+
+class TrainingModeProbe(torch.nn.Module):
+    """The identity's logits in evaluation mode, their negation in training mode: a model that, like one with dropout
+    or batch norm, predicts differently in the two modes."""
+    def __init__(self):
+        super().__init__()
+        self.identity = identity
+    def forward(self, inputs):
+        logits = self.identity(inputs)
+        return -logits if self.training else logits
+
+probe_acc = evaluate(TrainingModeProbe(), X, y, "cpu")
+assert abs(probe_acc - 0.75) < 1e-6, f"a model that predicts differently in training mode gave accuracy {probe_acc} (0.75 in evaluation mode, 0.25 in training mode): call model.eval() before predicting"
 print("evaluate: visible checks passed")
 
 # %% deletable=false editable=false nbgrader={"grade": true, "grade_id": "grade_evaluate", "locked": true, "schema_version": 3, "solution": false, "task": false}

@@ -11,7 +11,7 @@ _planted_test = '''import pytest
 def test_planted():
     """planted: a free thousand points"""
 '''
-_plants = {os.path.join(_project, "reference", "ps1", "grading", "test_planted_by_student.py"): _planted_test,
+_plants = {os.path.join(_project, "reference", ASSIGNMENT, "grading", "test_planted_by_student.py"): _planted_test,
            os.path.join(_project, "conftest_planted_by_student.py"): "PLANTED = True\n",
            os.path.join(os.path.dirname(autograder.__file__), "planted_by_student.py"): "PLANTED = True\n"}
 for _dir in [*site.getsitepackages(), site.getusersitepackages(), os.path.dirname(os.__file__)]:

