@@ -98,11 +98,8 @@ def student_notebooks(name: str, release: Path, n: int) -> dict[str, tuple[objec
     """{student: (notebook, what it is)}: one correct notebook, then buggy ones (one function each)."""
     import nbformat
 
-    from autograder import assignment
-
-    reference = nbformat.read(str(assignment.get(name, ROOT).reference), as_version=4)
     answers = {}
-    for c in reference.cells:
+    for c in nbformat.read(str(reference(name)), as_version=4).cells:
         meta = c.metadata.get("nbgrader", {})
         if meta.get("solution") and c.cell_type == "code":
             answers[meta["grade_id"]] = "\n".join(l for l in c.source.splitlines() if not MARKER.match(l))
@@ -253,7 +250,8 @@ def plain_compare(name: str, n_notebooks: int, work: Path, env: dict, log: Path)
     from autograder import assignment
 
     py = sys.executable
-    files = [assignment.get(name, ROOT).folder / f for f in assignment.get(name, ROOT).files]  # e.g. iris.csv
+    found = assignment.get(name, ROOT)
+    files = [found.folder / f for f in found.files]  # the data files the notebook reads, e.g. PS2's iris.csv
     plain = work / f"plain-{name}"  # a course of its own, so `grade submitted/` finds this assignment only
     shutil.rmtree(plain, ignore_errors=True)
     (plain / "source" / name).mkdir(parents=True)
@@ -311,7 +309,8 @@ def plain_compare(name: str, n_notebooks: int, work: Path, env: dict, log: Path)
             failures.append(f"{student}: {what} lost no points here")
     nb_median, our_median = statistics.median(nb_each), statistics.median(ours[1][1])
     print()
-    print(f"{name}: baseline: nbgrader autograde of {baseline}, in a plain nbgrader course, {kernels} kernel(s) started")
+    print(f"{name}: baseline: nbgrader autograde of {baseline}, in a plain nbgrader course, "
+          f"{kernels} kernel(s) started")
     print(f"{'':34}{'nbgrader autograde':>20}{'autograder -j 1':>18}{'autograder -j 2':>18}")
     print(f"{'wall clock, ' + str(n) + ' notebooks (s)':34}{nb_wall:>20.1f}{ours[1][0]:>18.1f}{ours[2][0]:>18.1f}")
     print(f"{'per notebook, wall clock / N (s)':34}{nb_wall / n:>20.2f}{ours[1][0] / n:>18.2f}{ours[2][0] / n:>18.2f}")
