@@ -1,29 +1,33 @@
 """Grade the same notebooks with this package and with plain nbgrader, side by side, in one run.
 
-    python benchmarks/class_grading.py                 # 30 notebooks, then 200 generated .py submissions
-    python benchmarks/class_grading.py -n 12 --generated 0
+    python benchmarks/class_grading.py                 # 30 notebooks of each assignment, then 200 generated .py
+    python benchmarks/class_grading.py -n 12 --generated 0 --assignment ps2
     python benchmarks/class_grading.py -n 8 --generated 0 --this-config   # also the older comparison below
 
-The baseline is the one an nbgrader user would pick: `nbgrader autograde` of an ordinary assert-cell PS1
-(benchmarks/assert_ps1.py: the reference notebook with each graded cell a test cell of plain asserts against
-hard-coded numbers, visible and hidden), in a plain nbgrader course (its own nbgrader_config.py, nothing of
-this repository's: nbgrader runs every notebook in a kernel).
+For each assignment (--assignment ps1, ps2 or all), the baseline is the one an nbgrader user would pick:
+`nbgrader autograde` of an ordinary assert-cell notebook in a plain nbgrader course (its own nbgrader_config.py,
+nothing of this repository's: nbgrader runs every notebook in a kernel). Its test cells (BASELINES):
+- PS1: benchmarks/assert_ps1.py, the reference notebook with each graded cell a test cell of plain asserts
+  against hard-coded numbers, visible and hidden;
+- PS2: each function's own "Check your work" cell (check_<fn>, already plain asserts against numbers worked
+  out by hand) made its graded cell grade_<fn>, as an nbgrader user with those cells would do; no hidden tests.
 
-What it does:
-1. a temporary plain nbgrader course: source/ps1/ps1.ipynb is the assert-cell notebook, released with
-   `nbgrader generate_assignment`;
+What it does, per assignment NAME:
+1. a temporary plain nbgrader course: source/NAME/NAME.ipynb is the assert-cell notebook (with the data
+   files the notebook reads, e.g. PS2's iris.csv), released with `nbgrader generate_assignment`;
 2. N student notebooks in its submitted/: the release with the reference's solutions pasted in (correct), and
-   buggy variants of it (one function replaced by a bug from tests/submissions/buggy.py); every notebook's
-   code differs (a comment naming its student), so each gets its own seed here, as real students do;
-3. `nbgrader autograde ps1` on all of them (one kernel per notebook, one notebook after the other);
-4. `autograder grade submitted/ --out DIR -j 1` on the very same files (all of this package's checks: its
-   grading suite, hidden tests, sandboxed workers), then with -j 2;
+   buggy variants of it (one function replaced by a bug from the assignment's buggy corpus, BUGGY); every
+   notebook's code differs (a comment naming its student), so each gets its own seed here, as real students do;
+   each submission folder gets the data files too, as a student's upload would;
+3. `nbgrader autograde NAME` on all of them (one kernel per notebook, one notebook after the other);
+4. `autograder grade submitted/ --assignment NAME --out DIR -j 1` on the very same files (all of this package's
+   checks: its grading suite, hidden tests, sandboxed workers), then with -j 2;
 5. both tools' totals side by side: both give the correct notebook every autograded point, and each buggy one
    must lose points in this package (the two sets of tests differ, so the numbers are not compared);
-6. optionally (--this-config), the older comparison: nbgrader autograde with this repository's
+6. optionally (--this-config, PS1 only), the older comparison: nbgrader autograde with this repository's
    nbgrader_config.py, whose SandboxedGrading step grades through this package (so it measures this package
    twice; no user would pick it as a baseline), with its scores compared function by function;
-7. optionally, G generated .py submissions (correct, buggy and broken, as tests/test_batch.py makes them)
+7. optionally, G generated PS1 .py submissions (correct, buggy and broken, as tests/test_batch.py makes them)
    graded with -j 2.
 
 Per-notebook times: the wall clock of the whole command divided by N (start-up included), and the median of
@@ -48,9 +52,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import assert_ps1  # benchmarks/, beside this file
+
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT / "reference" / "ps1" / "ps1.ipynb"
 SUBMISSIONS = ROOT / "tests" / "submissions"
+BUGGY = {"ps1": SUBMISSIONS / "buggy.py", "ps2": SUBMISSIONS / "ps2" / "buggy.py"}  # one-bug corpora
 MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
 
@@ -81,20 +87,19 @@ def run(args: list[str], env: dict, log: Path, label: str = "", cwd: Path = ROOT
     return seconds
 
 
-def load_bugs():
-    spec = importlib.util.spec_from_file_location("ps1_buggy_submissions", SUBMISSIONS / "buggy.py")
+def load_bugs(name: str):
+    spec = importlib.util.spec_from_file_location(f"{name}_buggy_submissions", BUGGY[name])
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def student_notebooks(release: Path, n: int) -> dict[str, tuple[object, str]]:
+def student_notebooks(name: str, release: Path, n: int) -> dict[str, tuple[object, str]]:
     """{student: (notebook, what it is)}: one correct notebook, then buggy ones (one function each)."""
     import nbformat
 
-    reference = nbformat.read(str(REFERENCE), as_version=4)
     answers = {}
-    for c in reference.cells:
+    for c in nbformat.read(str(reference(name)), as_version=4).cells:
         meta = c.metadata.get("nbgrader", {})
         if meta.get("solution") and c.cell_type == "code":
             answers[meta["grade_id"]] = "\n".join(l for l in c.source.splitlines() if not MARKER.match(l))
@@ -107,7 +112,7 @@ def student_notebooks(release: Path, n: int) -> dict[str, tuple[object, str]]:
         if gid:
             ids[gid] = c
     notebooks = {"s00": (correct, "correct")}
-    bugs = [b for b in load_bugs().BUGS if len(b.breaks) == 1 and f"solution_{next(iter(b.breaks))}" in ids]
+    bugs = [b for b in load_bugs(name).BUGS if len(b.breaks) == 1 and f"solution_{next(iter(b.breaks))}" in ids]
     step = max(1, len(bugs) // max(1, n - 1))
     for i, bug in enumerate(bugs[::step][: n - 1], start=1):
         nb = copy.deepcopy(correct)
@@ -122,14 +127,14 @@ def student_notebooks(release: Path, n: int) -> dict[str, tuple[object, str]]:
     return notebooks
 
 
-def nbgrader_scores(course: Path, students, course_id: str = "ps1-course") -> dict[str, dict[str, float]]:
+def nbgrader_scores(course: Path, name: str, students, course_id: str = "ps1-course") -> dict[str, dict[str, float]]:
     """{student: {cell grade_id: points}} from nbgrader's gradebook (autograded cells only)."""
     from nbgrader.api import Gradebook
 
     out = {}
     with Gradebook("sqlite:///" + str(course / "gradebook.db"), course_id) as gb:
         for student in students:
-            nb = gb.find_submission_notebook("ps1", "ps1", student)
+            nb = gb.find_submission_notebook(name, name, student)
             out[student] = {g.name: float(g.auto_score or 0.0) for g in nb.grades if g.auto_score is not None}
     return out
 
@@ -163,8 +168,47 @@ PLAIN_CONFIG = """\
 # A plain nbgrader course, as nbgrader's documentation sets one up (nothing of this repository's).
 c = get_config()
 c.CourseDirectory.root = {root!r}
-c.CourseDirectory.course_id = "ps1-plain"
+c.CourseDirectory.course_id = "plain"
 """
+
+
+def reference(name: str) -> Path:
+    """The assignment's nbgrader source notebook (with its solutions)."""
+    from autograder import assignment
+
+    return assignment.get(name, ROOT).reference
+
+
+def is_check(cell) -> bool:
+    return cell.metadata.get("nbgrader", {}).get("grade_id", "").startswith("check_")
+
+
+def checks_as_tests(notebook: Path):
+    """PS2's baseline: each function's visible check cell (check_<fn>, plain asserts against numbers worked out
+    by hand) becomes its graded cell grade_<fn> (keeping that cell's grade_id and points), as an nbgrader user
+    with such cells would do; the check cell itself goes, so its asserts run once per notebook."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    checks = {c.metadata["nbgrader"]["grade_id"][len("check_"):]: c.source for c in nb.cells if is_check(c)}
+    for cell in nb.cells:
+        fn = assert_ps1.graded_function(cell)
+        if fn is not None:
+            if fn not in checks:
+                raise SystemExit(f"{notebook} grades {fn} but has no check_{fn} cell to test it with")
+            cell.source = checks[fn]
+    nb.cells = [c for c in nb.cells if not is_check(c)]
+    assert_ps1.names_no_autograder(nb)
+    return nb
+
+
+# assignment -> (its assert-cell notebook from its reference notebook; what that baseline is, for the output)
+BASELINES = {
+    "ps1": (assert_ps1.build,
+            "an assert-cell PS1 (benchmarks/assert_ps1.py: hand-written visible and hidden asserts per graded cell)"),
+    "ps2": (checks_as_tests,
+            "PS2 with each function's visible check cell (check_<fn>) as its graded test cell (no hidden tests)"),
+}
 
 
 def main() -> int:
@@ -174,9 +218,12 @@ def main() -> int:
     p.add_argument("--this-config", action="store_true",
                    help="also the older comparison: nbgrader autograde with this repository's nbgrader_config.py")
     p.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (default: a temporary folder, removed)")
+    p.add_argument("--assignment", choices=[*BASELINES, "all"], default="all",
+                   help="the assignment(s) of the notebook comparison (default all)")
     args = p.parse_args()
+    names = list(BASELINES) if args.assignment == "all" else [args.assignment]
 
-    work = Path(args.keep or tempfile.mkdtemp(prefix="ps1-benchmark-"))
+    work = Path(args.keep or tempfile.mkdtemp(prefix="class-benchmark-"))
     work.mkdir(parents=True, exist_ok=True)
     course, log = work / "course", work / "benchmark.log"
     env = {k: v for k, v in os.environ.items() if k != "AUTOGRADER_DB_URL"}
@@ -185,8 +232,8 @@ def main() -> int:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; work in {work}")
     print(f"load average (1, 5, 15 min) at the start: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
-    failures = plain_compare(args.n, work, env, log) if args.n else []
-    if args.n and args.this_config:
+    failures = [f for name in names for f in plain_compare(name, args.n, work, env, log)] if args.n else []
+    if args.n and args.this_config and "ps1" in names:
         failures += compare(args.n, course, work, env, log)
     if args.generated:
         generated(args.generated, work, env, log)
@@ -195,47 +242,54 @@ def main() -> int:
     return 1 if failures else 0
 
 
-def plain_compare(n_notebooks: int, work: Path, env: dict, log: Path) -> list[str]:
-    """Steps 1 to 5: the same notebooks through plain nbgrader (assert cells, a kernel each) and this package."""
+def plain_compare(name: str, n_notebooks: int, work: Path, env: dict, log: Path) -> list[str]:
+    """Steps 1 to 5 for one assignment: the same notebooks through plain nbgrader (assert cells, a kernel each)
+    and this package."""
     import nbformat
 
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import assert_ps1
+    from autograder import assignment
 
     py = sys.executable
-    plain = work / "plain"
+    found = assignment.get(name, ROOT)
+    files = [found.folder / f for f in found.files]  # the data files the notebook reads, e.g. PS2's iris.csv
+    plain = work / f"plain-{name}"  # a course of its own, so `grade submitted/` finds this assignment only
     shutil.rmtree(plain, ignore_errors=True)
-    (plain / "source" / "ps1").mkdir(parents=True)
+    (plain / "source" / name).mkdir(parents=True)
     (plain / "nbgrader_config.py").write_text(PLAIN_CONFIG.format(root=str(plain)))
-    source = assert_ps1.build()
-    nbformat.write(source, str(plain / "source" / "ps1" / "ps1.ipynb"))
+    build, baseline = BASELINES[name]
+    source = build(reference(name))
+    nbformat.write(source, str(plain / "source" / name / f"{name}.ipynb"))
+    for f in files:
+        shutil.copy(f, plain / "source" / name)
     autograded_points = sum(float(c.metadata["nbgrader"].get("points", 0)) for c in source.cells
                             if c.metadata.get("nbgrader", {}).get("grade")
                             and not c.metadata["nbgrader"].get("solution"))
-    run([py, "-m", "nbgrader", "generate_assignment", "ps1", "--force"], env, log, cwd=plain)
-    notebooks = student_notebooks(plain / "release" / "ps1" / "ps1.ipynb", n_notebooks)
+    run([py, "-m", "nbgrader", "generate_assignment", name, "--force"], env, log, cwd=plain)
+    notebooks = student_notebooks(name, plain / "release" / name / f"{name}.ipynb", n_notebooks)
     for student, (nb, _) in notebooks.items():
-        target = plain / "submitted" / student / "ps1" / "ps1.ipynb"
+        target = plain / "submitted" / student / name / f"{name}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, str(target))
+        for f in files:
+            shutil.copy(f, target.parent)
     n = len(notebooks)
-    print(f"{n} notebooks: " + ", ".join(f"{s} ({what})" for s, (_, what) in notebooks.items()))
+    print(f"\n{name}: {n} notebooks: " + ", ".join(f"{s} ({what})" for s, (_, what) in notebooks.items()))
 
     started, logged = time.time(), log.stat().st_size
-    nb_wall = run([py, "-m", "nbgrader", "autograde", "ps1"], env, log, "nbgrader", cwd=plain)
+    nb_wall = run([py, "-m", "nbgrader", "autograde", name], env, log, "nbgrader", cwd=plain)
     with open(log) as f:
         f.seek(logged)
         kernels = f.read().count("IPKernelApp")
-    written = [(plain / "autograded" / s / "ps1" / "ps1.ipynb").stat().st_mtime for s in notebooks]
+    written = [(plain / "autograded" / s / name / f"{name}.ipynb").stat().st_mtime for s in notebooks]
     nb_each = intervals(written, started)
-    theirs = nbgrader_scores(plain, notebooks, course_id="ps1-plain")
+    theirs = nbgrader_scores(plain, name, notebooks, course_id="plain")
 
     ours = {}
     for jobs in (1, 2):
-        out = work / f"plain-out-j{jobs}"
+        out = work / f"plain-{name}-out-j{jobs}"
         shutil.rmtree(out, ignore_errors=True)
         started = time.time()
-        wall = run([py, "-m", "autograder", "grade", str(plain / "submitted"), "--assignment", "ps1",
+        wall = run([py, "-m", "autograder", "grade", str(plain / "submitted"), "--assignment", name,
                     "--out", str(out), "-j", str(jobs),
                     "--no-progress"], env, log, f"j{jobs}")
         ours[jobs] = (wall, our_intervals(out, started), our_results(out))
@@ -255,7 +309,7 @@ def plain_compare(n_notebooks: int, work: Path, env: dict, log: Path) -> list[st
             failures.append(f"{student}: {what} lost no points here")
     nb_median, our_median = statistics.median(nb_each), statistics.median(ours[1][1])
     print()
-    print("baseline: nbgrader autograde of an assert-cell PS1 (benchmarks/assert_ps1.py) in a plain nbgrader course, "
+    print(f"{name}: baseline: nbgrader autograde of {baseline}, in a plain nbgrader course, "
           f"{kernels} kernel(s) started")
     print(f"{'':34}{'nbgrader autograde':>20}{'autograder -j 1':>18}{'autograder -j 2':>18}")
     print(f"{'wall clock, ' + str(n) + ' notebooks (s)':34}{nb_wall:>20.1f}{ours[1][0]:>18.1f}{ours[2][0]:>18.1f}")
@@ -267,7 +321,7 @@ def plain_compare(n_notebooks: int, work: Path, env: dict, log: Path) -> list[st
           f"{nb_wall / ours[1][0]:.1f}x by wall clock / N, {nb_median / our_median:.1f}x by median interval; "
           f"CPU time {CPU['nbgrader'] / CPU['j1']:.1f}x less")
     print(f"load average (1, 5, 15 min) at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    print("checks: " + ("the correct notebook full marks in both, every bug lost points here, -j 2 = -j 1"
+    print(f"{name} checks: " + ("the correct notebook full marks in both, every bug lost points here, -j 2 = -j 1"
                         if not failures else "FAILED: " + "; ".join(failures)))
     return failures
 
@@ -281,7 +335,7 @@ def compare(n_notebooks: int, course: Path, work: Path, env: dict, log: Path) ->
          f"--CourseDirectory.release_directory={release}"], env, log)
     import nbformat
 
-    notebooks = student_notebooks(release / "ps1" / "ps1.ipynb", n_notebooks)
+    notebooks = student_notebooks("ps1", release / "ps1" / "ps1.ipynb", n_notebooks)
     for student, (nb, _) in notebooks.items():
         target = course / "submitted" / student / "ps1" / "ps1.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -308,7 +362,7 @@ def compare(n_notebooks: int, course: Path, work: Path, env: dict, log: Path) ->
                     "--no-progress"], env, log, f"j{jobs}")
         ours[jobs] = (wall, our_intervals(out, started), our_results(out))
 
-    theirs = nbgrader_scores(course, notebooks)
+    theirs = nbgrader_scores(course, "ps1", notebooks)
     mismatches = []
     for student in notebooks:
         result = ours[1][2][student]

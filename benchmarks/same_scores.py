@@ -61,9 +61,9 @@ def write_corpus(folder: Path, notebooks: int) -> int:
     for name in attack_corpus.attack_names():
         attack_corpus.build(name, folder).rename(folder / f"attack-{name}.py")
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from class_grading import REFERENCE, student_notebooks
+    from class_grading import reference, student_notebooks
 
-    for student, (nb, _) in student_notebooks(REFERENCE, notebooks).items():
+    for student, (nb, _) in student_notebooks("ps1", reference("ps1"), notebooks).items():
         nbformat.write(nb, str(folder / f"notebook-{student}.ipynb"))
     return len(list(folder.iterdir()))
 
