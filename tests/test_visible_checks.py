@@ -121,7 +121,9 @@ def test_the_stub_fails_every_check_cell(corpus, results):
         results["stub"]
 
 
-@pytest.mark.parametrize("name", sorted(CORPORA))
+# PS2 only: PS1's `nbgrader validate` runs in tests/test_nbgrader.py (a completed release and the stub), and each
+# of its bugs fails its check cell above; CI's time goes where a path is not otherwise run
+@pytest.mark.parametrize("name", ["ps2"])
 def test_nbgrader_validate_fails_on_a_bug_and_passes_the_reference(name, tmp_path):
     """A real `nbgrader validate`: the reference solutions pass; one bug fails its function's check."""
     corpus = CORPORA[name]
