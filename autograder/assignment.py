@@ -75,6 +75,11 @@ class Assignment:
         """The graded functions, in the notebook's order: the reference's graded cells grade_<function>."""
         return graded_functions(self.reference)
 
+    def imports(self) -> tuple[str, ...]:
+        """The modules the reference notebook imports: a fork server imports them once for all the workers
+        of a run (a notebook that trains with PyTorch: 5 s per worker otherwise), and none it does not need."""
+        return notebook_imports(self.reference)
+
     def register(self) -> None:
         """Make ``autograder.suites.<NAME>`` import this assignment's grading folder."""
         _FINDER.assignments[identifier(self.name)] = self
@@ -98,6 +103,33 @@ def graded_functions(notebook: Path) -> list[str]:
         if meta.get("grade") and gid.startswith("grade_") and float(meta.get("points") or 0) > 0:
             names.append(gid[len("grade_"):])
     return names
+
+
+def notebook_imports(notebook: Path) -> tuple[str, ...]:
+    """Every module a notebook's code cells import by name (`import a.b`, `from a.b import c`), in order; not
+    its nbgrader test cells', which no worker runs."""
+    import ast
+
+    from autograder.load import LoadError, is_test_cell, read_notebook, strip_magics
+
+    try:
+        cells = read_notebook(notebook)["cells"]
+    except LoadError:
+        return ()
+    found: dict[str, None] = {}
+    for cell in cells:
+        if cell.get("cell_type") != "code" or is_test_cell(cell):
+            continue
+        try:
+            tree = ast.parse(strip_magics(cell["source"]))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found.update(dict.fromkeys(alias.name for alias in node.names))
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found[node.module] = None
+    return tuple(found)
 
 
 # ------------------------------------------------------------------ finding a course and its assignments

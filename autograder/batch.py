@@ -93,16 +93,24 @@ def grader_fingerprint(assignment, functions: set[str] | None, seed: int | None,
     return f"{__version__}+{h.hexdigest()[:16]}"
 
 
+def open_ahead(jobs: int) -> int:
+    """Submissions a job holds at once. A job waits on its workers most of the time, so with a core to spare
+    for each job (-j at most half the cores) it opens its next submission (running the notebook in a worker
+    of its own) while it grades one: 2. Else 1, so that a student's timed calls never share a core with
+    another student's notebook."""
+    return 2 if 2 * jobs <= (os.cpu_count() or 1) else 1
+
+
 def reference_points(reference: Path) -> float | None:
     """The assignment's points in nbgrader, hand-graded cells included (what `nbgrader export` calls max_score)."""
-    try:
-        import nbformat
+    from autograder.load import LoadError, read_notebook
 
-        nb = nbformat.read(str(reference), as_version=4)
-    except Exception:
+    try:
+        nb = read_notebook(reference)
+    except LoadError:
         return None
     total = 0.0
-    for cell in nb.cells:
+    for cell in nb["cells"]:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if meta.get("grade") or meta.get("task"):
             total += float(meta.get("points", 0) or 0)
@@ -202,7 +210,9 @@ def _grade_locked(outcome: BatchResult, scratch, lock_fd, assignment, options: d
                   "grader": grader, "run": outcome.run,
                   "max_points": reference_points(reference),
                   "due": str(lateness[0]) if lateness[0] else None, "policy": str(lateness[1])}
-        run_jobs(todo, min(jobs, len(todo)), config, lock_fd, outcome, progress, use_pool)
+        jobs = min(jobs, len(todo))
+        config.update(ahead=open_ahead(jobs), preload=list(assignment.imports()))
+        run_jobs(todo, jobs, config, lock_fd, outcome, progress, use_pool)
     due, policy = lateness
     graded = []
     for e in entries:

@@ -40,7 +40,6 @@ def cmd_grade(args, console: Console) -> int:
             return 2
     check_submission(Path(args.submission[0]))
     from autograder import files, report
-    from autograder.grade import grade
 
     if args.classroom:
         console = Console(stderr=True, highlight=False)  # stdout carries only the reporter's payload
@@ -48,7 +47,7 @@ def cmd_grade(args, console: Console) -> int:
     if args.only:
         args.only = check_functions(args.only, assignment)
     say_choice(args, console)
-    result = grade(Path(args.submission[0]), assignment=assignment, functions=_functions(args), **grading(settings))
+    result = grade_one(Path(args.submission[0]), assignment, _functions(args), settings)
     if args.results:
         files.write_json(report.WRITERS["gradescope"](result), args.results)
     report.WRITERS["terminal"](result, console)
@@ -59,6 +58,21 @@ def cmd_grade(args, console: Console) -> int:
                       "the score is incomplete.[/]")
         return 3
     return 0
+
+
+def grade_one(path: Path, assignment, functions: set[str] | None, settings: config.Config):
+    """Grade one submission. With the fork server (the `pool` setting, on by default) its worker and the
+    reference's are forked from one interpreter that imports PyTorch once, and this process collects the
+    grading suite meanwhile: a Gradescope submission's feedback comes seconds sooner."""
+    from autograder.grade import grade, warm_up
+
+    if not settings.pool:
+        return grade(path, assignment=assignment, functions=functions, **grading(settings))
+    from autograder.pool import ForkServer
+
+    with ForkServer(preload=assignment.imports()) as server:
+        warm_up(assignment)  # while the fork server imports
+        return grade(path, assignment=assignment, functions=functions, spawn=server.spawn, **grading(settings))
 
 
 def write_classroom(result) -> None:

@@ -169,8 +169,9 @@ class Config:
         "costs points only where it is (off: each function runs with the student's own helpers).", _switch,
         env="AUTOGRADER_CARRY_FORWARD", flags=("--carry-forward",))
     pool: bool = setting(
-        True, "Fork student workers from a warm fork server that imported NumPy and PyTorch once (off: a new "
-        "interpreter for every worker).", _switch, env="AUTOGRADER_POOL", flags=("--pool",))
+        True, "Fork the workers, a class's or one submission's, from a warm fork server that imported once what "
+        "the assignment's notebook imports, such as NumPy and PyTorch (off: a new interpreter for every worker).",
+        _switch, env="AUTOGRADER_POOL", flags=("--pool",))
     progress: bool = setting(
         True, "Show a progress bar while a class is graded.", _switch, env="AUTOGRADER_PROGRESS",
         flags=("--progress",))

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
+from autograder.load import read_notebook
 
 
 def solution_code(reference: Path) -> str:
     """The reference's top-level imports, then the code of its solution cells (nbgrader's "solution": true)."""
-    code = [c for c in nbformat.read(str(reference), as_version=4).cells if c.cell_type == "code"]
-    imports = dict.fromkeys(line for c in code for line in c.source.splitlines()
+    code = [c for c in read_notebook(reference)["cells"] if c.get("cell_type") == "code"]
+    imports = dict.fromkeys(line for c in code for line in c["source"].splitlines()
                             if line.startswith(("import ", "from ")))
-    solutions = [c.source for c in code if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+    solutions = [c["source"] for c in code if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
     return "\n".join(imports) + "\n\n\n" + "\n\n\n".join(solutions)
 
 

@@ -6,6 +6,7 @@ import math
 import os
 import tempfile
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from io import StringIO
 from pathlib import Path
@@ -127,10 +128,49 @@ def forfeit(tests: list, source: Source) -> list:
     return tests
 
 
+def close_when_done(future: Future) -> None:
+    """Close what a future holds (an Opened submission's worker, or a reference), once it is done; a future
+    that failed holds nothing to close."""
+    try:
+        done = future.result()
+    except Exception:
+        return
+    (done.student if isinstance(done, Opened) else done).close()
+
+
+@dataclasses.dataclass
+class Opened:
+    """A submission read and its worker started, its cells run: the slower half of grading it."""
+    source: Source
+    student: Submission
+    seconds: float  # how long opening it took (part of the Result's execution_time)
+
+
+def open_submission(path: str | Path, assignment: Assignment, *, call_timeout: float = CALL_TIMEOUT,
+                    load_timeout: float = LOAD_TIMEOUT, budget: float | None = None, spawn=None,
+                    settings: sandbox.Settings | None = None) -> Opened:
+    """Read the submission at `path` and start its worker (see grade() for the settings). A job of a
+    class run may open its next submission while it grades this one (job.py); the caller closes it,
+    which grade() does."""
+    started = time.monotonic()
+    known = assignment.reference if assignment.reference.exists() else None
+    with tempfile.TemporaryDirectory(prefix="ag-unzip-") as unpacked:
+        try:
+            # a notebook is put right against the reference as nbgrader's autograde does (locked cells)
+            source = load(path, workdir=Path(unpacked), reference=known)
+            failed = ""
+        except LoadError as exc:
+            source, failed = Source(Path(path), "unreadable", []), str(exc)
+    launcher = {"spawn": spawn} if spawn is not None else {}
+    student = Submission(source.cells, call_timeout=call_timeout, load_timeout=load_timeout, budget=budget,
+                         failed=failed, **launcher, **worker_options(assignment, settings))
+    return Opened(source, student, time.monotonic() - started)
+
+
 def grade(path: str | Path, *, assignment: Assignment | str | None = None, reference: Submission | None = None,
           seed: int | None = None, functions: set[str] | None = None, call_timeout: float = CALL_TIMEOUT,
           spawn=None, carry_forward: bool = True, load_timeout: float = LOAD_TIMEOUT, budget: float | None = None,
-          settings: sandbox.Settings | None = None, label: str | None = None) -> Result:
+          settings: sandbox.Settings | None = None, label: str | None = None, opened: Opened | None = None) -> Result:
     """Grade the submission at `path`; a student's mistakes lower the score, they never raise.
 
     `assignment`: an Assignment or its name; by default the reference's, else worked out from the
@@ -141,33 +181,33 @@ def grade(path: str | Path, *, assignment: Assignment | str | None = None, refer
     `call_timeout`, `load_timeout`, `budget` (default: worker.SUBMISSION_BUDGET) and `settings` (the
     sandbox; default: sandbox.SETTINGS) are the settings of autograder.config, which the CLI reads.
     `label`: the Result's `submission`, where it came from for people (default: `path`).
+    `opened`: the submission already opened by open_submission() with these settings (it is closed here).
     """
-    started = time.monotonic()
+    started = time.monotonic() - (opened.seconds if opened is not None else 0.0)
     if assignment is None and reference is not None:
         assignment = getattr(reference, "assignment", None)
     assignment = assignment_of(assignment, Path(path))
-    known = assignment.reference if assignment.reference.exists() else None
-    with tempfile.TemporaryDirectory(prefix="ag-unzip-") as unpacked:
-        try:
-            # a notebook is put right against the reference as nbgrader's autograde does (locked cells)
-            source = load(path, workdir=Path(unpacked), reference=known)
-            failed = ""
-        except LoadError as exc:
-            source, failed = Source(Path(path), "unreadable", []), str(exc)
+    launcher = {"spawn": spawn} if spawn is not None else {}
+    starting = None
+    if reference is None:  # its worker starts beside the student's: two notebooks run at once, not in turn
+        side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reference")
+        starting = side.submit(start_reference, assignment, settings=settings, load_timeout=load_timeout,
+                               **launcher)
+        side.shutdown(wait=False)  # its thread ends once the reference has started
+    try:
+        opened = opened or open_submission(path, assignment, call_timeout=call_timeout, load_timeout=load_timeout,
+                                           budget=budget, settings=settings, **launcher)
+        student, source = opened.student, opened.source
+        reference = reference or starting.result()
         seed = source.seed if seed is None else seed
-        own_reference = reference is None
-        launcher = {"spawn": spawn} if spawn is not None else {}
-        reference = reference or start_reference(assignment, settings=settings, load_timeout=load_timeout, **launcher)
-        student = Submission(source.cells, call_timeout=call_timeout, load_timeout=load_timeout, budget=budget,
-                             failed=failed, **launcher, **worker_options(assignment, settings))
-        try:
-            plugin = run_suite(student, reference, seed, assignment, functions, carry_forward)
-            tests = forfeit(plugin.results(), source)
-            ran = {"load_errors": student.report.errors, "load_failed": student.report.failed,
-                   "student_output": student.output(), "sandbox": student.report.sandbox}  # before close()
-        finally:
-            student.close()
-            if own_reference:
-                reference.close()
+        plugin = run_suite(student, reference, seed, assignment, functions, carry_forward)
+        tests = forfeit(plugin.results(), source)
+        ran = {"load_errors": student.report.errors, "load_failed": student.report.failed,
+               "student_output": student.output(), "sandbox": student.report.sandbox}  # before close()
+    finally:
+        if opened is not None:
+            opened.student.close()
+        if starting is not None:
+            close_when_done(starting)
     return Result(submission=label or str(path), seed=seed, tests=tests, **ran, grader_version=__version__,
                   carry_forward=carry_forward, execution_time=round(time.monotonic() - started, 3))

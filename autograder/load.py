@@ -20,8 +20,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from autograder import archive
 
 MAX_ZIP_BYTES = 200 << 20  # what a zip may unpack to
@@ -101,34 +99,34 @@ def restore_cells(nb, reference) -> dict[str, list[str]]:
     cells are the reference's autograded test cells (points > 0) that no graded cell of `nb` carries.
     """
     seen: set[str] = set()
-    for cell in reversed(nb.cells):
+    for cell in reversed(nb["cells"]):
         meta = _nb(cell)
         if not (meta.get("grade") or meta.get("solution") or is_locked(cell)):
             continue
         gid = meta.get("grade_id")
         if gid in seen:
-            cell.metadata["nbgrader"] = {}
+            cell.setdefault("metadata", {})["nbgrader"] = {}
         else:
             seen.add(gid)
-    known = {_nb(c)["grade_id"]: c for c in reference.cells if _nb(c).get("grade_id")}
+    known = {_nb(c)["grade_id"]: c for c in reference["cells"] if _nb(c).get("grade_id")}
     present = set()
-    for cell in nb.cells:
+    for cell in nb["cells"]:
         meta = _nb(cell)
         gid = meta.get("grade_id")
         if gid is None:
             continue
         if gid not in known:  # nbgrader drops the id, then refuses the notebook as corrupted;
-            cell.metadata["nbgrader"] = {}  # here the cell is graded as the student's own code
+            cell.setdefault("metadata", {})["nbgrader"] = {}  # here the cell is graded as the student's own code
             continue
         ref = known[gid]
-        if cell.get("cell_type") != ref.cell_type:
-            cell["cell_type"] = ref.cell_type
+        if cell.get("cell_type") != ref.get("cell_type"):
+            cell["cell_type"] = ref.get("cell_type")
         meta["locked"] = is_locked(ref)
         if is_locked(ref):
-            cell["source"] = ref.source
+            cell["source"] = ref["source"]
         if meta.get("grade"):  # nbgrader saves a score only for a cell still marked as graded
             present.add(gid)
-    return {gid: GRADED_CALL.findall(ref.source) for gid, ref in known.items()
+    return {gid: GRADED_CALL.findall(ref["source"]) for gid, ref in known.items()
             if gid not in present and is_test_cell(ref) and float(_nb(ref).get("points") or 0) > 0}
 
 
@@ -149,17 +147,35 @@ def strip_magics(source: str) -> str:
     return "\n".join(out)
 
 
-def read_notebook(path: Path):
+def read_notebook(path: Path) -> dict:
+    """A notebook file as plain JSON data, each cell's source one string (as nbformat.read gives it).
+
+    Read with json, not nbformat: importing nbformat imports jsonschema, which with Jupyter installed
+    compiles dozens of grammars (rfc3987_syntax), 2 s of every class run's start-up and of each job's.
+    Grading reads only cells, their types, sources and nbgrader metadata, and nbgrader itself autogrades
+    nothing but format 4."""
     try:
-        return nbformat.read(str(path), as_version=4)
-    except Exception as exc:  # nbformat raises several types for broken JSON or schema
+        nb = json.loads(Path(path).read_bytes())
+    except (OSError, ValueError) as exc:  # ValueError: broken JSON or bytes that are not UTF-8
         raise LoadError(f"{path.name} is not a readable Jupyter notebook ({type(exc).__name__}: {exc}).") from None
+    if not isinstance(nb, dict):
+        raise LoadError(f"{path.name} is not a readable Jupyter notebook (its JSON is not an object).")
+    if nb.get("nbformat") != 4:
+        raise LoadError(f"{path.name} is not in Jupyter's notebook format 4 (it says {nb.get('nbformat')!r}): "
+                        "open it in Jupyter and save it again.")
+    cells = nb.get("cells")
+    if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
+        raise LoadError(f"{path.name} is not a readable Jupyter notebook (it has no list of cells).")
+    for cell in cells:
+        source = cell.get("source", "")
+        cell["source"] = "".join(map(str, source)) if isinstance(source, list) else str(source)
+    return nb
 
 
 @functools.lru_cache(maxsize=4)
-def _read_reference(path: str, mtime_ns: int, size: int):
+def _read_reference(path: str, mtime_ns: int, size: int) -> dict:
     """The reference notebook, read once per version of the file (restore_cells never changes it)."""
-    return nbformat.read(path, as_version=4)
+    return read_notebook(Path(path))
 
 
 def notebook_cells(path: Path, reference: Path | None = None) -> list[tuple[str, str]]:
@@ -177,7 +193,7 @@ def _notebook(path: Path, reference: Path | None) -> tuple[list[tuple[str, str]]
             raise LoadError(f"{path.name} has malformed nbgrader cell metadata ({type(exc).__name__}: {exc}); "
                             "start again from the released notebook and paste your code into it.") from None
     sources = []
-    for cell in nb.cells:
+    for cell in nb["cells"]:
         if cell.get("cell_type") != "code" or is_test_cell(cell):
             continue
         source = strip_magics(cell.get("source", ""))

@@ -127,7 +127,8 @@ def shared_workers(assignment, fork_server: bool, settings=None,
         if fork_server:
             from autograder.pool import ForkServer
 
-            spawn = ForkServer().start().spawn  # ForkServer closes itself at exit
+            # one fork server per nbgrader run, which autogrades one assignment: it imports that one's modules
+            spawn = ForkServer(preload=assignment.imports()).start().spawn  # it closes itself at exit
         _shared["spawn"] = spawn
     spawn = _shared["spawn"]
     if assignment.name not in _shared:

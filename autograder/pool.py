@@ -36,6 +36,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from autograder import worker as worker_module
@@ -44,10 +45,11 @@ from autograder.worker import worker_env
 log = logging.getLogger("autograder.pool")
 
 PRELOAD = ("numpy", "autograder.codec", "autograder.sandbox", "autograder.worker", "autograder.harness")
-# PyTorch, and what its first optimizer step imports (torch._dynamo, with sympy: 2 to 3 s in every new worker);
+# What a fork server imports besides, unless told (ForkServer(preload=...): an assignment's imports): PyTorch,
+# and what its first optimizer step imports (torch._dynamo, with sympy: 2 to 3 s in every new worker);
 # matplotlib's pyplot, which notebooks import to plot: 0.7 s in every new worker, most of it finding the
 # system's fonts (its font list is built once here, and the workers inherit it, on the Agg backend that
-# worker_env sets)
+# worker_env sets). PyTorch, when imported, is warmed up by one optimizer step (_warm_up_torch).
 OPTIONAL_PRELOAD = ("torch", "torch.nn", "torch.nn.functional", "torch.optim", "torch.utils.data", "torch._dynamo",
                     "matplotlib.pyplot")
 START_TIMEOUT = 120.0  # seconds for the zygote to import its modules
@@ -197,14 +199,16 @@ class ForkServer:
     """
 
     def __init__(self, *, python: str = sys.executable, start_timeout: float = START_TIMEOUT,
-                 keep_fds: tuple[int, ...] = ()):
+                 keep_fds: tuple[int, ...] = (), preload: tuple[str, ...] | None = None):
         self.python = python
+        self.preload = OPTIONAL_PRELOAD if preload is None else tuple(preload)  # besides PRELOAD
         self.keep_fds = keep_fds  # inherited by the zygote only (never by workers): e.g. a run's lock
         self.start_timeout = start_timeout
         self.proc: subprocess.Popen | None = None
         self.folder: str | None = None
         self.address: str | None = None
         self._ready: bool | None = None
+        self._ready_lock = threading.Lock()
         self.client = Client(None)
         self.startup_seconds: float | None = None
 
@@ -216,7 +220,7 @@ class ForkServer:
         self._started_at = time.monotonic()
         try:
             self.proc = subprocess.Popen(
-                [self.python, "-m", "autograder.pool", self.address],
+                [self.python, "-m", "autograder.pool", self.address, *self.preload],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None, cwd=home, pass_fds=self.keep_fds,
                 env={**worker_env(home), "AUTOGRADER_ZYGOTE": "1"},
                 start_new_session=True,  # a Ctrl-C at the terminal reaches the grader, which then stops it
@@ -230,6 +234,10 @@ class ForkServer:
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         """True once the zygote has imported everything and listens; False if it failed to start."""
+        with self._ready_lock:  # a grade() starts the reference and the student's worker from two threads
+            return self._wait_ready(timeout)
+
+    def _wait_ready(self, timeout: float | None) -> bool:
         if self._ready is not None:
             return self._ready
         assert self.proc is not None
@@ -439,17 +447,17 @@ def _warm_up_torch() -> None:
         torch.random.set_rng_state(state)
 
 
-def _preload() -> None:
-    """What every worker needs, imported (and PyTorch warmed up) once, before the first fork."""
+def _preload(modules: list[str]) -> None:
+    """What every worker needs, and `modules`, imported (and PyTorch warmed up) once, before the first fork."""
     import importlib
 
     for name in PRELOAD:
         importlib.import_module(name)
-    for name in OPTIONAL_PRELOAD:
+    for name in modules:
         try:
             importlib.import_module(name)
-        except ImportError as exc:
-            print(f"autograder zygote: not preloading {name} ({exc})", file=sys.stderr)
+        except ImportError:
+            pass  # a worker whose code needs it says so itself
     try:
         _warm_up_torch()
     except Exception as exc:  # never fatal: the workers then pay for it themselves
@@ -651,8 +659,8 @@ class Zygote:
         self.listener.close()
 
 
-def _zygote(address: str) -> None:
-    _preload()
+def _zygote(address: str, modules: list[str]) -> None:
+    _preload(modules)
     _set_child_subreaper()
     zygote = Zygote(address)
     zygote.announce_ready()
@@ -661,7 +669,7 @@ def _zygote(address: str) -> None:
 
 def _zygote_main(argv: list[str]) -> int:
     try:
-        _zygote(argv[0])
+        _zygote(argv[0], argv[1:])
     except BaseException as exc:  # report a failed start on the ready line
         try:
             sys.stdout.write(f"failed: {type(exc).__name__}: {exc}\n")
@@ -673,4 +681,7 @@ def _zygote_main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_zygote_main(sys.argv[1:]))
+    code = _zygote_main(sys.argv[1:])
+    # its workers are gone and it writes nothing more: leave without tearing down PyTorch and matplotlib
+    # (about a second at the end of every class run)
+    os._exit(code)

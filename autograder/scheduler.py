@@ -1,10 +1,11 @@
 """The run's side of a class run's job processes: start them, hand out submissions, act on their replies.
 
 Each job (job.py, `python -m autograder.job --job FD`) reads tasks as JSON lines on its stdin and answers
-on a pipe: {"ready"} once its reference runs, {"done": student, ...} or {"failed": student, "error"} per
-task, {"fatal": why} if it cannot grade at all. A job that dies has its task tried again by a new job, up
-to three deaths in a run. As in pytest-xdist's scheduler, each kind of event has its own small method
-(`reply_<kind>`, `job_gone`) and `run` only dispatches.
+on a pipe: {"ready"} once it has loaded the assignment and its grading suite, {"done": student, ...} or
+{"failed": student, "error"} per task, {"fatal": why} if it cannot grade at all (its reference solution
+does not run, say). A job is given `ahead` tasks at a time (batch.open_ahead). A job that dies has its
+tasks tried again by a new job, up to three deaths in a run. As in pytest-xdist's scheduler, each kind of
+event has its own small method (`reply_<kind>`, `job_gone`) and `run` only dispatches.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import sys
 from collections import deque
 from pathlib import Path
 
-from autograder import files
+from autograder import class_report, files
 from autograder.discover import BatchError, Entry
 
 BATCH_LOG = ".batch.log"
@@ -36,7 +37,7 @@ class Job:
         os.close(w)
         self.replies = r  # JSON lines from the job
         self._buffer = b""
-        self.task: Entry | None = None
+        self.tasks: list[Entry] = []  # given and not yet answered for, in order
         self.ready = False
         self._send(config)
 
@@ -54,7 +55,7 @@ class Job:
         self.proc.stdin.flush()
 
     def give(self, entry: Entry) -> None:
-        self.task = entry
+        self.tasks.append(entry)
         self._send({"student": entry.student, "path": str(entry.path), "label": entry.label,
                     "digest": entry.digest, "nbgrader": entry.nbgrader, "folder": entry.folder,
                     "timestamp": entry.timestamp, "flagged_late": entry.flagged_late})
@@ -85,7 +86,8 @@ class Scheduler:
         self.log_fd = files.open_append(self.log_path)
         self.jobs: list[Job] = []
         self.selector = selectors.DefaultSelector()
-        self.busy = 0  # jobs grading a task
+        self.busy = 0  # tasks given to jobs and not yet answered for
+        self.ahead = config.get("ahead", 1)  # tasks a job holds at once (2: it opens the next while grading one)
         self.restarts = 0
 
     def run(self) -> None:
@@ -112,7 +114,7 @@ class Scheduler:
             kind = next((k for k in ("fatal", "ready", "done", "failed") if k in reply), None)
             if kind is not None:
                 getattr(self, f"reply_{kind}")(job, reply)
-        if job.ready and job.task is None and self.queue:
+        while job.ready and len(job.tasks) < self.ahead and self.queue:
             job.give(self.queue.popleft())
             self.busy += 1
 
@@ -127,36 +129,38 @@ class Scheduler:
         job.ready = True
 
     def reply_done(self, job: Job, reply: dict) -> None:
+        if not self.outcome.graded:  # the start-up is over: the class outputs' imports can load beside the jobs
+            class_report.import_plotting_early()
         self.outcome.graded.append(reply["done"])
-        self._finished(job)
+        self._finished(job, reply["done"])
 
     def reply_failed(self, job: Job, reply: dict) -> None:
         self.outcome.failed[reply["failed"]] = reply["error"]
-        self._finished(job)
+        self._finished(job, reply["failed"])
 
     def job_gone(self, job: Job) -> None:
-        """The job process died: its task is tried again, up to MAX_RESTARTS deaths in a run."""
+        """The job process died: its tasks are tried again, up to MAX_RESTARTS deaths in a run."""
         self.selector.unregister(job.replies)
         job.proc.wait()
         os.close(job.replies)
         self.jobs.remove(job)
-        if job.task is not None:
-            self.busy -= 1
-            entry, job.task = job.task, None
+        self.busy -= len(job.tasks)
+        for entry in reversed(job.tasks):
             if self.restarts < MAX_RESTARTS:
                 self.queue.appendleft(entry)
             else:
                 self.outcome.failed[entry.student] = "the grading process died while grading it"
                 self.bar.update(1)
+        job.tasks = []
         if self.restarts < MAX_RESTARTS:
             self.restarts += 1
             self.start_job(job.index)
         elif not self.jobs:
             raise BatchError(f"the grading processes keep dying; see {self.log_path}")
 
-    def _finished(self, job: Job) -> None:
+    def _finished(self, job: Job, student: str) -> None:
         self.busy -= 1
-        job.task = None
+        job.tasks = [e for e in job.tasks if e.student != student]
         self.bar.update(1)
 
     # ---------------------------------------------------------------- the end
@@ -185,7 +189,7 @@ def run_jobs(todo: list[Entry], n_jobs: int, config: dict, lock_fd: int, outcome
     from autograder.pool import ForkServer
 
     # the zygote holds the run's lock too: a killed run's folder is free again only once it has gone
-    pool = ForkServer(keep_fds=(lock_fd,)).start() if use_pool else None
+    pool = ForkServer(keep_fds=(lock_fd,), preload=config["preload"]).start() if use_pool else None
     if pool is not None:
         config.update(pool=pool.address, zygote=pool.pid)
     outcome.pool = "fork server" if pool is not None else "new interpreters"

@@ -155,6 +155,31 @@ def test_a_killed_run_resumes_and_grades_each_submission_once(graded_class):
     assert c["again"].graded == [] and len(c["again"].skipped) == N
 
 
+def test_a_job_that_dies_has_its_submissions_graded_by_a_new_one(tmp_path):
+    """A job process killed midway (as the kernel's OOM killer would): the submissions it held, the one it was
+    grading and the one it had opened ahead (-j 1 on CI's two cores), are graded by a new job, each once."""
+    submissions, out = tmp_path / "submissions", tmp_path / "out"
+    kinds = make_class(submissions, n=12)
+    outcome = {}
+    run = threading.Thread(target=lambda: outcome.update(done=grade_many(
+        [submissions], out, jobs=1, functions=FUNCTIONS, progress=False, summary=False)))
+    run.start()
+    deadline = time.monotonic() + 300
+    while not read_events(out):
+        assert run.is_alive() and time.monotonic() < deadline, "the run graded nothing"
+        time.sleep(0.02)
+    first_job = read_events(out)[0]["pid"]
+    os.kill(first_job, signal.SIGKILL)
+    run.join(timeout=300)
+    assert not run.is_alive(), "the run did not finish after its job died"
+    done = outcome["done"]
+    assert done.failed == {} and sorted(done.graded) == sorted(kinds)
+    per_student = collections.Counter(e["student"] for e in read_events(out) if e["event"] == "graded")
+    assert set(per_student) == set(kinds) and set(per_student.values()) == {1}
+    assert len({e["pid"] for e in read_events(out)}) == 2, "the rest was not graded by a second job"
+    assert len(results(out)) == len(kinds)
+
+
 def test_the_grades_are_right(graded_class):
     now = results(graded_class["out"])
     for student, kind in graded_class["kinds"].items():

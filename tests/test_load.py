@@ -1,4 +1,5 @@
 """Loading submissions: notebooks, .py files, folders, zips, and broken input with clear errors."""
+import json
 import zipfile
 
 import nbformat
@@ -59,6 +60,10 @@ def test_seed_depends_on_code_not_outputs(tmp_path):
 
 @pytest.mark.parametrize("name, content, message", [
     ("broken.ipynb", "{not json", "is not a readable Jupyter notebook"),
+    ("list.ipynb", "[1, 2]", "is not a readable Jupyter notebook"),
+    ("old.ipynb", '{"nbformat": 3, "worksheets": [{"cells": []}]}', "not in Jupyter's notebook format 4"),
+    ("nocells.ipynb", '{"nbformat": 4, "cells": "x = 1"}', "has no list of cells"),
+    ("latin1.ipynb", b'{"nbformat": 4, "cells": [], "x": "\xe9"}', "is not a readable Jupyter notebook"),
     ("answer.txt", "hello", "neither a notebook"),
     ("bin.py", b"\xff\xfe\x00", "not UTF-8"),
     ("bad.zip", "not a zip", "not a valid zip"),
@@ -68,6 +73,15 @@ def test_unreadable_submissions_say_why(tmp_path, name, content, message):
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
     with pytest.raises(LoadError, match=message):
         load(path, workdir=tmp_path)
+
+
+def test_cell_sources_stored_as_lists_of_lines_are_read_whole(tmp_path):
+    # Jupyter saves a cell's source as a list of lines; the grader runs the lines joined, as one cell
+    path = tmp_path / "lines.ipynb"
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+            "source": ["def f(x):\n", "    return x + 1\n"]}
+    path.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [cell]}))
+    assert [code for _, code in load(path).cells] == ["def f(x):\n    return x + 1"]
 
 
 def test_folder_with_two_notebooks_is_ambiguous(tmp_path):

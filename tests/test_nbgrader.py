@@ -251,16 +251,16 @@ def ps2_reference(spawn):
 
 
 @pytest.fixture(scope="module")
-def course(reference, ps2_reference) -> Course:
+def course(reference, ps2_reference, spawn) -> Course:
     # not pytest's tmp_path: concurrent pytest sessions prune each other's old base folders
     root = Path(tempfile.mkdtemp(prefix="ps1-nbgrader-course-"))
     try:
-        yield build_course(root, reference, ps2_reference)
+        yield build_course(root, reference, ps2_reference, spawn)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def build_course(root: Path, reference, ps2_reference) -> Course:
+def build_course(root: Path, reference, ps2_reference, spawn) -> Course:
     release = root / "release"  # the committed assignments/ stays as it is
     where = f"--CourseDirectory.release_directory={release}"
     seconds, started = {}, time.monotonic()
@@ -294,7 +294,7 @@ def build_course(root: Path, reference, ps2_reference) -> Course:
         running.append(popen(root, "autograder", "grade", str(root / "submitted"), "--assignment", "ps1",
                              "--out", str(root / "class"), "--jobs", "1", "--no-progress"))
     try:
-        cli = {student: grade(root / "submitted" / student / "ps1" / "ps1.ipynb", reference=reference)
+        cli = {student: grade(root / "submitted" / student / "ps1" / "ps1.ipynb", reference=reference, spawn=spawn)
                for student in notebooks}
         seconds["cli"] = time.monotonic() - started
         autograde = finish(running[0])
@@ -310,7 +310,8 @@ def build_course(root: Path, reference, ps2_reference) -> Course:
     started = time.monotonic()
     autograde = popen(root, "nbgrader", "autograde", "ps2", where)
     try:
-        ps2_cli = {student: grade(root / "submitted" / student / "ps2" / "ps2.ipynb", reference=ps2_reference)
+        ps2_cli = {student: grade(root / "submitted" / student / "ps2" / "ps2.ipynb", reference=ps2_reference,
+                                  spawn=spawn)
                    for student in ps2}
         done = finish(autograde)
     finally:

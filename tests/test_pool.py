@@ -1,9 +1,11 @@
 """The warm worker pool: a forked worker is the same process a spawned one is, isolated and cleaned up."""
+import json
 import logging
 import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -116,6 +118,35 @@ def test_the_fork_server_has_numpy_and_torch_loaded(pool):
     assert pool.client.forked >= 1 and pool.client.spawned == 0
 
 
+def test_a_fork_server_imports_the_modules_it_is_given_and_not_torch_unasked():
+    with ForkServer(preload=("json", "no_such_module_here")) as server:  # a missing one is skipped
+        loaded = ("def loaded():\n    import sys\n"
+                  "    return [m for m in ('json', 'torch', 'matplotlib') if m in sys.modules]\n")
+        sub = start(server.spawn, PROBE + "\n" + loaded)
+        try:
+            assert sub.loaded() == ["json"]
+        finally:
+            sub.close()
+        assert server.client.forked == 1
+
+
+def test_an_assignment_s_imports_are_its_notebook_s_outside_test_cells(tmp_path):
+    from autograder.assignment import get, notebook_imports
+
+    def code(source, **nbgrader):
+        return {"cell_type": "code", "metadata": {"nbgrader": nbgrader} if nbgrader else {}, "source": source,
+                "outputs": [], "execution_count": None}
+
+    cells = [code("%matplotlib inline\nimport numpy as np, scipy.linalg\nfrom torch.utils import data"),
+             code("def f(:\n    import broken"),  # a syntax error: the cell is skipped
+             code("from . import sibling\nimport json", solution=True, grade_id="a"),
+             code("import grader_only", grade=True, grade_id="grade_f", points=1)]
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}))
+    assert notebook_imports(path) == ("numpy", "scipy.linalg", "torch.utils", "json")
+    assert {"numpy", "torch", "matplotlib.pyplot"} <= set(get("ps1").imports())
+
+
 def test_exit_codes_and_output_come_back_as_from_a_spawned_worker(pool):
     sub = start(pool.spawn)
     try:
@@ -187,6 +218,29 @@ def test_stopping_the_fork_server_stops_its_workers():
     server.close()
     assert _wait_gone(worker) and _wait_gone(zygote)
     sub.close()
+
+
+def test_two_threads_starting_workers_from_a_starting_fork_server_both_get_forks():
+    """grade() starts the reference's worker and the student's from two threads, often before the fork server
+    has finished its imports: both must wait for it and be forked, neither may fall back or stop it."""
+    with ForkServer() as server:
+        started = {}
+
+        def start(name):
+            started[name] = Submission([("cell 1", "def pid():\n    import os\n    return os.getpid()\n")],
+                                       spawn=server.spawn)
+
+        threads = [threading.Thread(target=start, args=(name,)) for name in ("reference", "student")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        try:
+            assert server.client.forked == 2 and server.client.spawned == 0
+            assert started["reference"].worker.proc.pid != started["student"].worker.proc.pid
+        finally:
+            for sub in started.values():
+                sub.close()
 
 
 def test_without_a_fork_server_workers_are_spawned_with_a_log_line(caplog):

@@ -483,5 +483,11 @@ def test_accuracy_empty(student, reference):
 @pytest.mark.grade(points=0.5, visibility="hidden")
 def test_accuracy_inputs_unchanged(student, reference, rng):
     """accuracy: leaves its inputs as they were"""
-    args = (rng.integers(0, 3, 9), rng.integers(0, 3, 9))
+    y_true = rng.integers(0, 3, 9)
+    # 3 to 6 of the 9 predictions wrong: never an accuracy of 0 or 1, which a function returning a constant
+    # would hit by chance (random labels all differ about once in 40 seeds)
+    wrong = rng.choice(9, int(rng.integers(3, 7)), replace=False)
+    y_pred = y_true.copy()
+    y_pred[wrong] = (y_pred[wrong] + 1) % 3
+    args = (y_true, y_pred)
     grade_inputs_unchanged(student, reference, "accuracy", ("y_true", "y_pred"), args, oracle.accuracy(*args))
