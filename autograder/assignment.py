@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import importlib.abc
 import importlib.util
-import json
 import re
 import sys
 import tomllib
@@ -92,9 +91,11 @@ def identifier(name: str) -> str:
 
 
 def graded_functions(notebook: Path) -> list[str]:
+    from autograder.load import LoadError, read_notebook
+
     try:
-        nb = json.loads(notebook.read_text())
-    except (OSError, ValueError):
+        nb = read_notebook(notebook)
+    except LoadError:
         return []
     names = []
     for cell in nb.get("cells", []):

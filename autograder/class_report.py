@@ -280,16 +280,14 @@ def terminal_summary(graded: list[Graded], console: Console, *, title: str = "Cl
         console.print(table)
 
 
-def import_plotting_early() -> threading.Thread:
+def import_plotting_early() -> None:
     """Import what summary_png draws with (matplotlib: a second) on a thread now, while the jobs grade, rather
     than after the last submission. summary_png's own imports then find it loaded (or wait for it)."""
     def load() -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: F401
         from matplotlib.figure import Figure  # noqa: F401
 
-    thread = threading.Thread(target=load, name="import-matplotlib")
-    thread.start()
-    return thread
+    threading.Thread(target=load, name="import-matplotlib").start()
 
 
 def summary_png(graded: list[Graded], path: str | Path) -> None:

@@ -90,6 +90,8 @@ def main(reply_fd: int) -> int:
 
     threading.Thread(target=read_tasks, daemon=True).start()
     replies.write(json.dumps({"ready": True}) + "\n")
+    lateness = (late.parse_time(config["due"]) if config.get("due") else None,  # (due, policy), read once
+                late.LatePolicy.parse(config.get("policy")))
     reference = None
     try:
         while True:
@@ -103,7 +105,7 @@ def main(reply_fd: int) -> int:
                 reference = _reference(starting, replies)
                 if reference is None:
                     return 1
-            _grade_task(task, opened, reference, config, options, out_dir, writing, replies)
+            _grade_task(task, opened, reference, config, options, lateness, out_dir, writing, replies)
     finally:
         for _, opened in tasks:
             if opened is not None:
@@ -125,8 +127,8 @@ def _reference(starting, replies):
     return reference
 
 
-def _grade_task(task: dict, opened, reference, config: dict, options: dict, out_dir: Path, writing,
-                replies) -> None:
+def _grade_task(task: dict, opened, reference, config: dict, options: dict, lateness: tuple, out_dir: Path,
+                writing, replies) -> None:
     """Grade one task (`opened`: the future of its grade.Opened), write its results and feedback, and say
     so on the reply pipe."""
     from autograder.grade import GraderError, grade
@@ -138,11 +140,10 @@ def _grade_task(task: dict, opened, reference, config: dict, options: dict, out_
     except GraderError as exc:
         replies.write(json.dumps({"failed": entry.student, "error": str(exc)}) + "\n")
         return
-    due = late.parse_time(config["due"]) if config.get("due") else None
-    policy = late.LatePolicy.parse(config.get("policy"))
+    due, policy = lateness
     with writing:
-        lateness = late.assess(entry.timestamp, entry.flagged_late, due, policy, result.score)
-        write_submission(out_dir, entry, result, late=lateness, grader=config["grader"], run=config["run"],
+        assessed = late.assess(entry.timestamp, entry.flagged_late, due, policy, result.score)
+        write_submission(out_dir, entry, result, late=assessed, grader=config["grader"], run=config["run"],
                          max_points=config.get("max_points"))
         log_event(out_dir, event="graded", student=entry.student, digest=entry.digest[:16],
                   run=config["run"], pid=os.getpid(), score=result.score)
